@@ -1,0 +1,89 @@
+"""The blind second pass: draw the sample, then measure agreement (Cohen's kappa).
+
+    python -m eval.agreement sample   # writes data/agreement/sample.jsonl (no labels in it)
+    python -m eval.agreement kappa    # compares data/agreement/blind_labels.jsonl with the team's labels
+
+The sample is a seeded random 10% of all hand-written items. The second
+annotator sees only the codebook and each item's client statement and reply.
+``kappa`` writes ``data/agreement/kappa.json`` (read by the dataset card) and
+``data/agreement/disagreements.jsonl`` (the items to adjudicate; final labels go
+to ``data/agreement/adjudicated.jsonl``, which ``train/prepare.py`` applies).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+
+from coach.data import ADJUDICATED_FILE, load_adjudications
+from coach.io import read_table, write_json, write_table
+from coach.paths import DATA_DIR
+from coach.schema import LABEL_NAMES
+from train.prepare import assign_ids, read_corpus_files
+
+AGREEMENT_DIR = DATA_DIR / "agreement"
+SAMPLE_FILE = AGREEMENT_DIR / "sample.jsonl"
+BLIND_FILE = AGREEMENT_DIR / "blind_labels.jsonl"
+KAPPA_FILE = AGREEMENT_DIR / "kappa.json"
+SAMPLE_SHARE, SEED = 0.10, 2026
+
+
+def cohen_kappa(a: list[bool], b: list[bool]) -> float:
+    """Cohen's kappa for two annotators' yes/no decisions on the same items."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def team_items() -> dict[str, dict]:
+    items = read_corpus_files()
+    assign_ids(items)
+    return {item["id"]: item for item in items}
+
+
+def draw_sample() -> int:
+    items = list(team_items().values())
+    chosen = random.Random(SEED).sample(items, round(SAMPLE_SHARE * len(items)))
+    rows = [{"id": i["id"], "client": i["client"], "reply": i["reply"]} for i in sorted(chosen, key=lambda i: i["id"])]
+    return write_table(SAMPLE_FILE, rows)
+
+
+def agreement() -> dict:
+    team = team_items()
+    blind = {row["id"]: row for _, row in read_table(BLIND_FILE, required=("id", *LABEL_NAMES))}
+    ids = sorted(blind)
+    result = {"items": len(ids), "share_of_corpus": round(len(ids) / len(team), 4), "labels": {}}
+    disagreements = []
+    for name in LABEL_NAMES:
+        a = [bool(team[i][name]) for i in ids]
+        b = [bool(blind[i][name]) for i in ids]
+        result["labels"][name] = {"kappa": round(cohen_kappa(a, b), 3),
+                                  "raw_agreement": round(sum(x == y for x, y in zip(a, b)) / len(ids), 3),
+                                  "team_positive": sum(a), "blind_positive": sum(b)}
+    adjudicated = load_adjudications()
+    for i in ids:
+        differs = [n for n in LABEL_NAMES if bool(team[i][n]) != bool(blind[i][n])]
+        if differs:
+            disagreements.append({"id": i, "client": team[i]["client"], "reply": team[i]["reply"],
+                                  "labels_differ": differs, "team": {n: team[i][n] for n in LABEL_NAMES},
+                                  "blind": {n: bool(blind[i][n]) for n in LABEL_NAMES}})
+    result["items_with_a_disagreement"] = len(disagreements)
+    result["adjudicated"] = sum(d["id"] in adjudicated for d in disagreements)
+    result["labels_changed_by_adjudication"] = sum(
+        adjudicated[i][n] != bool(team[i][n]) for i in adjudicated if i in team for n in adjudicated[i])
+    write_table(AGREEMENT_DIR / "disagreements.jsonl", disagreements)
+    write_json(KAPPA_FILE, result)
+    return result
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "kappa"
+    if command == "sample":
+        print(f"wrote {draw_sample()} items to {SAMPLE_FILE}")
+    elif command == "kappa":
+        print(json.dumps(agreement(), indent=2))
+    else:
+        sys.exit(f"unknown command {command}; use 'sample' or 'kappa' (adjudications: data/{ADJUDICATED_FILE})")

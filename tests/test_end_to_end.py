@@ -1,0 +1,74 @@
+"""data -> train (smoke) -> evaluate -> score, on a few inline records, in seconds."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main as coach_main
+from coach.data import load_corpus_dataset
+from coach.io import write_table
+from tests.conftest import tiny_records
+
+
+@pytest.fixture(scope="module")
+def smoke_model(tmp_path_factory) -> Path:
+    from train.config import TrainConfig
+    from train.train import train
+
+    root = tmp_path_factory.mktemp("smoke")
+    splits = root / "splits"
+    for split in ("train", "validation", "test"):
+        write_table(splits / f"{split}.jsonl", tiny_records(split))
+    return train(TrainConfig.smoke(splits_dir=str(splits), output_dir=str(root / "model"), export_onnx=True))
+
+
+def test_smoke_training_writes_a_self_describing_model(smoke_model):
+    names = {p.name for p in smoke_model.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "coach_config.json", "training_config.json"} <= names
+    saved = json.loads((smoke_model / "training_config.json").read_text())
+    assert saved["config"]["epochs"] == 1 and saved["config"]["max_train_rows"] == 48
+    thresholds = json.loads((smoke_model / "coach_config.json").read_text())["thresholds"]
+    assert set(thresholds) == {"affective", "cognitive", "compassionate", "over_identification"}
+    assert all(0.05 <= t <= 0.95 for t in thresholds.values())
+
+
+def test_weights_are_fp16_safetensors(smoke_model):
+    from safetensors import safe_open
+
+    with safe_open(smoke_model / "model.safetensors", "np") as weights:
+        dtypes = {str(weights.get_tensor(k).dtype) for k in weights.keys()}
+    assert dtypes == {"float16"}
+
+
+def test_onnx_and_torch_backends_agree_on_the_smoke_model(smoke_model):
+    from coach.model import EmpathyClassifier
+
+    replies = [r["reply"] for r in tiny_records()]
+    onnx = EmpathyClassifier.load(smoke_model, "onnx").predict_proba(replies)
+    torch = EmpathyClassifier.load(smoke_model, "torch").predict_proba(replies)
+    assert abs(onnx - torch).max() < 0.05
+
+
+def test_evaluate_then_score(smoke_model, tmp_path):
+    data = tmp_path / "labelled.csv"
+    rows = [{k: r[k] for k in ("client", "reply", "affective", "cognitive")} for r in tiny_records()]
+    write_table(data, rows)
+    out = tmp_path / "report"
+    assert coach_main(["--model", str(smoke_model), "eval", "--data", str(data), "-o", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert set(metrics["labels"]) == {"affective", "cognitive"}  # unlabelled columns are skipped
+    assert metrics["labels"]["affective"]["n"] == len(rows)
+
+    scored = tmp_path / "scored.jsonl"
+    assert coach_main(["--model", str(smoke_model), "score", str(data), "-o", str(scored), "--quiet"]) == 0
+    lines = [json.loads(line) for line in scored.read_text().splitlines()]
+    assert len(lines) == len(rows)
+    assert lines[0]["reply"] == rows[0]["reply"] and lines[0]["affective"] in (True, False)
+    assert 0.0 <= lines[0]["over_identification_score"] <= 1.0
+
+
+def test_corpus_loads_with_datasets_json_builder():
+    dataset = load_corpus_dataset()
+    assert set(dataset) == {"train", "validation", "test"}
+    assert {"client", "reply", "affective", "over_identification"} <= set(dataset["train"].column_names)
