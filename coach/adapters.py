@@ -22,12 +22,15 @@ from coach.schema import LABEL_NAMES
 
 EPITOME_COLUMNS = ("seeker_post", "response_post", "level")
 EPITOME_MECHANISMS = {"emotional": "affective", "interpretation": "cognitive", "exploration": "cognitive"}
-ESCONV_STRATEGIES = {"Reflection of feelings": "affective", "Restatement or Paraphrasing": "cognitive",
-                     "Providing Suggestions": "compassionate"}
+ESCONV_STRATEGIES = {
+    "Reflection of feelings": "affective",
+    "Restatement or Paraphrasing": "cognitive",
+    "Providing Suggestions": "compassionate",
+}
 
 
 def detect_format(path: str | Path) -> str:
-    """"esconv" for .json, "epitome" for a CSV with EPITOME's columns, else "records"."""
+    """ "esconv" for .json, "epitome" for a CSV with EPITOME's columns, else "records"."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         return "esconv"
@@ -55,8 +58,12 @@ def epitome_mechanism(path: Path) -> str:
     for key, label in EPITOME_MECHANISMS.items():
         if key in name:
             return label
-    raise InputError(path, None, "is not named after an EPITOME mechanism",
-                     "keep EPITOME's file names (emotional-reactions, interpretations, explorations)")
+    raise InputError(
+        path,
+        None,
+        "is not named after an EPITOME mechanism",
+        "keep EPITOME's file names (emotional-reactions, interpretations, explorations)",
+    )
 
 
 def read_epitome(paths: list[str | Path]) -> list[dict]:
@@ -70,9 +77,16 @@ def read_epitome(paths: list[str | Path]) -> list[dict]:
             except ValueError:
                 raise InputError(path, line, f"has level '{row['level']}'", "use 0, 1 or 2") from None
             key = (row["seeker_post"], row["response_post"])
-            record = merged.setdefault(key, {"id": row.get("rp_id") or f"{path.stem}:{line}",
-                                             "client": key[0], "reply": key[1],
-                                             **{n: None for n in LABEL_NAMES}, "source": "epitome"})
+            record = merged.setdefault(
+                key,
+                {
+                    "id": row.get("rp_id") or f"{path.stem}:{line}",
+                    "client": key[0],
+                    "reply": key[1],
+                    **{n: None for n in LABEL_NAMES},
+                    "source": "epitome",
+                },
+            )
             # Interpretations and explorations both feed cognitive: any level > 0 makes it true.
             record[label] = bool(record[label]) or level > 0
     return list(merged.values())
@@ -96,13 +110,23 @@ def read_esconv(path: str | Path) -> list[dict]:
             speaker = turn.get("speaker")
             if speaker == "seeker":
                 # A seeker turn after a supporter turn starts a new context.
-                context = [*context, turn.get("content", "").strip()] if previous == "seeker" else [
-                    turn.get("content", "").strip()]
+                context = (
+                    [*context, turn.get("content", "").strip()]
+                    if previous == "seeker"
+                    else [turn.get("content", "").strip()]
+                )
                 previous = speaker
                 continue
             previous = speaker
             label = ESCONV_STRATEGIES.get((turn.get("annotation") or {}).get("strategy"))
             if label:
-                records.append({"id": f"{path.stem}:{c}:{t}", "client": " ".join(context), "reply": turn["content"],
-                                **{n: (True if n == label else None) for n in LABEL_NAMES}, "source": "esconv"})
+                records.append(
+                    {
+                        "id": f"{path.stem}:{c}:{t}",
+                        "client": " ".join(context),
+                        "reply": turn["content"],
+                        **{n: (True if n == label else None) for n in LABEL_NAMES},
+                        "source": "esconv",
+                    }
+                )
     return records

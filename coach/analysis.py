@@ -42,8 +42,14 @@ class Analysis:
     feedback: Feedback
 
     def to_dict(self) -> dict:
-        return {"reply": self.reply, "client": self.client, "scores": self.scores, "labels": self.labels,
-                "sentences": self.sentences, "feedback": self.feedback.to_dict()}
+        return {
+            "reply": self.reply,
+            "client": self.client,
+            "scores": self.scores,
+            "labels": self.labels,
+            "sentences": self.sentences,
+            "feedback": self.feedback.to_dict(),
+        }
 
 
 def check_reply(reply) -> str:
@@ -53,7 +59,8 @@ def check_reply(reply) -> str:
     if len(reply) > MAX_REPLY_CHARS:
         raise ReplyTooLongError(
             f"The reply is {len(reply):,} characters; the coach reads up to {MAX_REPLY_CHARS:,} "
-            "(about 600 words). Shorten it or split it into separate replies.")
+            "(about 600 words). Shorten it or split it into separate replies."
+        )
     return reply
 
 
@@ -96,8 +103,9 @@ class Analyzer:
             sentences = [_sentence(span, probs[row], decisions[row]) for span, row in zip(spans[i], rows)]
             labels = {n: bool(d) for n, d in zip(LABEL_NAMES, decisions[i])}
             scores = {n: round(float(p), 4) for n, p in zip(LABEL_NAMES, probs[i])}
-            results.append(Analysis(reply, clients[i] or "", scores, labels, sentences,
-                                    build_feedback(labels, sentences)))
+            results.append(
+                Analysis(reply, clients[i] or "", scores, labels, sentences, build_feedback(labels, sentences))
+            )
         return results
 
 
@@ -110,9 +118,13 @@ def _label_columns(probs: np.ndarray, decisions: np.ndarray) -> dict:
 
 
 def _sentence(span, probs: np.ndarray, decisions: np.ndarray) -> dict:
-    return {"text": span.text, "start": span.start, "end": span.end,
-            "scores": {n: round(float(p), 4) for n, p in zip(LABEL_NAMES, probs)},
-            "labels": {n: bool(d) for n, d in zip(LABEL_NAMES, decisions)}}
+    return {
+        "text": span.text,
+        "start": span.start,
+        "end": span.end,
+        "scores": {n: round(float(p), 4) for n, p in zip(LABEL_NAMES, probs)},
+        "labels": {n: bool(d) for n, d in zip(LABEL_NAMES, decisions)},
+    }
 
 
 @functools.lru_cache(maxsize=4)

@@ -31,8 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--quiet", action="store_true", help="no progress bar")
 
     evaluate = commands.add_parser("eval", help="evaluate the model on a labelled file")
-    evaluate.add_argument("--data", type=Path, required=True, nargs="+",
-                          help="labelled CSV/JSONL (reply, client, any label columns), EPITOME CSVs or ESConv JSON")
+    evaluate.add_argument(
+        "--data",
+        type=Path,
+        required=True,
+        nargs="+",
+        help="labelled CSV/JSONL (reply, client, any label columns), EPITOME CSVs or ESConv JSON",
+    )
     evaluate.add_argument("--format", default="auto", choices=["auto", "records", "epitome", "esconv"])
     evaluate.add_argument("-o", "--output-dir", type=Path, help="report folder (default: eval/reports/data-<name>)")
 
@@ -75,8 +80,13 @@ def run_score(args) -> int:
     from coach.scoring import check_output, score_file
 
     check_output(args.input, args.output, args.force)  # before the model loads: fail fast
-    count = score_file(Analyzer.load(args.model, args.backend), args.input, args.output, args.force,
-                       progress=not args.quiet and sys.stderr.isatty())
+    count = score_file(
+        Analyzer.load(args.model, args.backend),
+        args.input,
+        args.output,
+        args.force,
+        progress=not args.quiet and sys.stderr.isatty(),
+    )
     print(f"scored {count} rows -> {args.output}")
     return 0
 

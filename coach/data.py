@@ -34,8 +34,12 @@ def parse_label(value, path=None, line=None, column=""):
         return True
     if text in FALSE_WORDS:
         return False
-    raise InputError(path or "input", line, f"has '{value}' in column '{column}'",
-                     "use true/false, yes/no or 1/0, or leave the cell empty if unknown")
+    raise InputError(
+        path or "input",
+        line,
+        f"has '{value}' in column '{column}'",
+        "use true/false, yes/no or 1/0, or leave the cell empty if unknown",
+    )
 
 
 def record_from_row(row: dict, path=None, line=None) -> dict:

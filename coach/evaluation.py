@@ -31,7 +31,9 @@ class Scored:
 
 def gold_with_mask(records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """``(gold, known)`` boolean matrices; ``known`` is False where a label is missing."""
-    known = np.array([[r.get(n) is not None for n in LABEL_NAMES] for r in records], dtype=bool).reshape(-1, len(LABEL_NAMES))
+    known = np.array([[r.get(n) is not None for n in LABEL_NAMES] for r in records], dtype=bool).reshape(
+        -1, len(LABEL_NAMES)
+    )
     gold = np.array([[bool(r.get(n)) for n in LABEL_NAMES] for r in records], dtype=bool).reshape(-1, len(LABEL_NAMES))
     return gold, known
 
@@ -54,7 +56,7 @@ def _average_ranks(values: np.ndarray) -> np.ndarray:
         j = i
         while j + 1 < len(values) and sorted_values[j + 1] == sorted_values[i]:
             j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     return ranks
 
@@ -70,8 +72,15 @@ def calibration(gold: np.ndarray, probs: np.ndarray, n_bins: int = N_BINS) -> di
             continue
         confidence, accuracy = float(probs[members].mean()), float(gold[members].mean())
         ece += members.mean() * abs(confidence - accuracy)
-        bins.append({"lower": float(edges[b]), "upper": float(edges[b + 1]), "count": int(members.sum()),
-                     "mean_probability": round(confidence, 4), "positive_rate": round(accuracy, 4)})
+        bins.append(
+            {
+                "lower": float(edges[b]),
+                "upper": float(edges[b + 1]),
+                "count": int(members.sum()),
+                "mean_probability": round(confidence, 4),
+                "positive_rate": round(accuracy, 4),
+            }
+        )
     return {"ece": round(float(ece), 4), "bins": bins}
 
 
@@ -83,19 +92,35 @@ def label_metrics(gold: np.ndarray, probs: np.ndarray, threshold: float) -> dict
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     auc = roc_auc(gold, probs)
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "roc_auc": None if auc is None else round(auc, 4), "support": tp + fn, "n": len(gold),
-            "threshold": threshold, "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
-            "calibration": calibration(gold, probs)}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "roc_auc": None if auc is None else round(auc, 4),
+        "support": tp + fn,
+        "n": len(gold),
+        "threshold": threshold,
+        "confusion": {"tp": tp, "fp": fp, "fn": fn, "tn": tn},
+        "calibration": calibration(gold, probs),
+    }
 
 
-def confident_errors(records: list[dict], gold: np.ndarray, probs: np.ndarray, threshold: float,
-                     limit: int = N_ERRORS) -> list[dict]:
+def confident_errors(
+    records: list[dict], gold: np.ndarray, probs: np.ndarray, threshold: float, limit: int = N_ERRORS
+) -> list[dict]:
     """The ``limit`` wrong decisions the scorer was surest about, most confident first."""
     wrong = np.flatnonzero((probs >= threshold) != gold)
     wrong = wrong[np.argsort(-np.abs(probs[wrong] - gold[wrong]))][:limit]
-    return [{"id": records[i].get("id", ""), "client": records[i].get("client", ""), "reply": records[i]["reply"],
-             "gold": bool(gold[i]), "probability": round(float(probs[i]), 4)} for i in wrong]
+    return [
+        {
+            "id": records[i].get("id", ""),
+            "client": records[i].get("client", ""),
+            "reply": records[i]["reply"],
+            "gold": bool(gold[i]),
+            "probability": round(float(probs[i]), 4),
+        }
+        for i in wrong
+    ]
 
 
 def evaluate(scored: Scored) -> dict:
@@ -111,27 +136,38 @@ def evaluate(scored: Scored) -> dict:
         errors[name] = confident_errors(subset, gold[rows, j], scored.probs[rows, j], scored.thresholds[name])
     f1s = [m["f1"] for m in labels.values()]
     eces = [m["calibration"]["ece"] for m in labels.values()]
-    return {"scorer": scored.name, "n_records": len(scored.records), "labels": labels,
-            "macro_f1": round(float(np.mean(f1s)), 4) if f1s else None,
-            "mean_ece": round(float(np.mean(eces)), 4) if eces else None, "errors": errors}
+    return {
+        "scorer": scored.name,
+        "n_records": len(scored.records),
+        "labels": labels,
+        "macro_f1": round(float(np.mean(f1s)), 4) if f1s else None,
+        "mean_ece": round(float(np.mean(eces)), 4) if eces else None,
+        "errors": errors,
+    }
 
 
 def metrics_table(results: list[dict]) -> str:
     """A markdown table: one row per scorer and label, with macro-F1 rows."""
-    lines = ["| scorer | label | precision | recall | F1 | ROC-AUC | ECE | support | n |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| scorer | label | precision | recall | F1 | ROC-AUC | ECE | support | n |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for result in results:
         for name, m in result["labels"].items():
             auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-            lines.append(f"| {result['scorer']} | {name} | {m['precision']:.3f} | {m['recall']:.3f} | "
-                         f"{m['f1']:.3f} | {auc} | {m['calibration']['ece']:.3f} | {m['support']} | {m['n']} |")
-        lines.append(f"| {result['scorer']} | **macro** | | | **{result['macro_f1']:.3f}** | | "
-                     f"{result['mean_ece']:.3f} | | |")
+            lines.append(
+                f"| {result['scorer']} | {name} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                f"{m['f1']:.3f} | {auc} | {m['calibration']['ece']:.3f} | {m['support']} | {m['n']} |"
+            )
+        lines.append(
+            f"| {result['scorer']} | **macro** | | | **{result['macro_f1']:.3f}** | | {result['mean_ece']:.3f} | | |"
+        )
     return "\n".join(lines)
 
 
-def write_report(out_dir: str | Path, main: dict, others: list[dict] = (), title: str = "Evaluation",
-                 extra: dict | None = None) -> Path:
+def write_report(
+    out_dir: str | Path, main: dict, others: list[dict] = (), title: str = "Evaluation", extra: dict | None = None
+) -> Path:
     """Write ``metrics.json``, ``report.md`` and PNG plots for ``main`` (others shown beside it)."""
     from coach.plots import plot_confusions, plot_reliability
 
@@ -150,10 +186,22 @@ def _without_errors(result: dict) -> dict:
 
 
 def render_markdown(main: dict, others: list[dict], title: str, extra: dict) -> str:
-    parts = [f"# {title}", "", f"Records: {main['n_records']}. Scorer: `{main['scorer']}`.", "",
-             "## Per-label metrics", "", metrics_table([main, *others]), "",
-             "Thresholds come from the validation split; ECE is the expected calibration error (10 bins).", "",
-             "## Confusion matrices", "", "![confusion](confusion.png)", ""]
+    parts = [
+        f"# {title}",
+        "",
+        f"Records: {main['n_records']}. Scorer: `{main['scorer']}`.",
+        "",
+        "## Per-label metrics",
+        "",
+        metrics_table([main, *others]),
+        "",
+        "Thresholds come from the validation split; ECE is the expected calibration error (10 bins).",
+        "",
+        "## Confusion matrices",
+        "",
+        "![confusion](confusion.png)",
+        "",
+    ]
     for name, m in main["labels"].items():
         c = m["confusion"]
         parts.append(f"- **{name}**: TP {c['tp']}, FP {c['fp']}, FN {c['fn']}, TN {c['tn']}")

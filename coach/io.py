@@ -32,13 +32,18 @@ def decoded_lines(path: str | os.PathLike) -> Iterator[tuple[int, str]]:
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if b"\x00" in raw:
-                raise InputError(path, number, "contains binary data (NUL bytes)",
-                                 "give a UTF-8 text file (CSV, JSONL or plain text)")
+                raise InputError(
+                    path,
+                    number,
+                    "contains binary data (NUL bytes)",
+                    "give a UTF-8 text file (CSV, JSONL or plain text)",
+                )
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                raise InputError(path, number, f"is not UTF-8 text (byte {err.start})",
-                                 "re-save the file with UTF-8 encoding") from None
+                raise InputError(
+                    path, number, f"is not UTF-8 text (byte {err.start})", "re-save the file with UTF-8 encoding"
+                ) from None
             if number == 1:
                 text = text.removeprefix("\ufeff")
             yield number, text
@@ -48,8 +53,7 @@ def table_format(path: str | os.PathLike) -> str:
     """Return ``"csv"`` or ``"jsonl"`` from the file name, or raise an InputError."""
     suffix = Path(path).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
-        raise InputError(path, None, f"has an unsupported extension '{suffix}'",
-                         "use a .csv or .jsonl file")
+        raise InputError(path, None, f"has an unsupported extension '{suffix}'", "use a .csv or .jsonl file")
     return suffix[1:]
 
 
@@ -68,8 +72,12 @@ def read_table(path: str | os.PathLike, required: Iterable[str] = ()) -> Iterato
         missing = [name for name in required if name not in row]
         if missing:
             found = ", ".join(row) or "nothing"
-            raise InputError(path, number, f"has no '{missing[0]}' field (found: {found})",
-                             f"add a '{missing[0]}' column or key to every row")
+            raise InputError(
+                path,
+                number,
+                f"has no '{missing[0]}' field (found: {found})",
+                f"add a '{missing[0]}' column or key to every row",
+            )
         yield number, row
     if not seen_any:
         raise InputError(path, None, "is empty", "give a file with at least one row")
@@ -99,11 +107,13 @@ def _read_csv(path) -> Iterator[tuple[int, dict]]:
         except StopIteration:
             return
         except csv.Error as err:
-            raise InputError(path, numbers[-1] if numbers else None, f"is not valid CSV ({err})",
-                             "check the quoting on that line") from None
+            raise InputError(
+                path, numbers[-1] if numbers else None, f"is not valid CSV ({err})", "check the quoting on that line"
+            ) from None
         if None in row:
-            raise InputError(path, reader.line_num, "has more fields than the header",
-                             "quote fields that contain commas")
+            raise InputError(
+                path, reader.line_num, "has more fields than the header", "quote fields that contain commas"
+            )
         yield reader.line_num, {key: ("" if value is None else value) for key, value in row.items()}
 
 
@@ -114,8 +124,7 @@ def _read_jsonl(path) -> Iterator[tuple[int, dict]]:
         try:
             row = json.loads(text)
         except json.JSONDecodeError as err:
-            raise InputError(path, number, f"is not valid JSON ({err.msg})",
-                             "write one JSON object per line") from None
+            raise InputError(path, number, f"is not valid JSON ({err.msg})", "write one JSON object per line") from None
         if not isinstance(row, dict):
             raise InputError(path, number, "is not a JSON object", "write one JSON object per line")
         yield number, row

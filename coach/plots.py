@@ -38,8 +38,12 @@ def plot_reliability(result: dict, path: Path) -> Path:
     ax.plot([0, 1], [0, 1], "--", color="grey", label="perfect")
     for name, m in result["labels"].items():
         bins = m["calibration"]["bins"]
-        ax.plot([b["mean_probability"] for b in bins], [b["positive_rate"] for b in bins], "o-",
-                label=f"{name} (ECE {m['calibration']['ece']:.3f})")
+        ax.plot(
+            [b["mean_probability"] for b in bins],
+            [b["positive_rate"] for b in bins],
+            "o-",
+            label=f"{name} (ECE {m['calibration']['ece']:.3f})",
+        )
     ax.set_xlabel("predicted probability")
     ax.set_ylabel("observed positive rate")
     ax.legend(fontsize=7)

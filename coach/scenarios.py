@@ -9,7 +9,7 @@ from pathlib import Path
 from coach.paths import SCENARIOS_FILE
 from coach.schema import LABEL_NAMES
 
-ARTICLE_CITATION = ("Mental Health Academy, \u201cThe Neuroscience of Empathy: Implications for Therapy\u201d")
+ARTICLE_CITATION = "Mental Health Academy, \u201cThe Neuroscience of Empathy: Implications for Therapy\u201d"
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,8 @@ def load_scenarios(path: str | Path = SCENARIOS_FILE) -> list[Scenario]:
 def _scenario(row: dict) -> Scenario:
     exemplars = tuple(
         Exemplar(e["reply"], {n: bool(e[n]) for n in LABEL_NAMES}, e["source"], e["kind"], e.get("note", ""))
-        for e in row["exemplars"])
-    return Scenario(row["id"], row["title"], row["context"], row.get("setting", ""), row["client"],
-                    row["source"], exemplars)
+        for e in row["exemplars"]
+    )
+    return Scenario(
+        row["id"], row["title"], row["context"], row.get("setting", ""), row["client"], row["source"], exemplars
+    )

@@ -36,8 +36,9 @@ def score_rows(analyzer, rows: Iterator[tuple[int, dict]], chunk: int = CHUNK) -
 
 def _score_chunk(analyzer, buffer: list[tuple[int, dict]]) -> Iterator[dict]:
     scorable = [row for _, row in buffer if str(row.get("reply") or "").strip()]
-    results = iter(analyzer.classify([str(r["reply"]) for r in scorable],
-                                     [str(r.get("client") or "") or None for r in scorable]))
+    results = iter(
+        analyzer.classify([str(r["reply"]) for r in scorable], [str(r.get("client") or "") or None for r in scorable])
+    )
     for line, row in buffer:
         if str(row.get("reply") or "").strip():
             yield {**row, **next(results)}
@@ -51,8 +52,9 @@ def count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def score_file(analyzer, input_path: str | Path, output_path: str | Path, force: bool = False,
-               progress: bool = True) -> int:
+def score_file(
+    analyzer, input_path: str | Path, output_path: str | Path, force: bool = False, progress: bool = True
+) -> int:
     """Score every row of ``input_path`` into ``output_path`` (format by extension); return the row count."""
     import csv
     import json
@@ -62,8 +64,14 @@ def score_file(analyzer, input_path: str | Path, output_path: str | Path, force:
     input_path, output_path = Path(input_path), Path(output_path)
     check_output(input_path, output_path, force)
     columns = _input_columns(input_path) + OUTPUT_COLUMNS
-    rows = tqdm(read_table(input_path, required=("reply",)), total=count_lines(input_path), unit="row",
-                disable=not progress, file=sys.stderr, desc=f"scoring {input_path.name}")
+    rows = tqdm(
+        read_table(input_path, required=("reply",)),
+        total=count_lines(input_path),
+        unit="row",
+        disable=not progress,
+        file=sys.stderr,
+        desc=f"scoring {input_path.name}",
+    )
     count = 0
     with atomic_path(output_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
         writer = None

@@ -24,7 +24,7 @@ def split_sentences(text: str) -> list[Span]:
     """Return the sentences of ``text`` with their ``[start, end)`` offsets."""
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        piece = text[start:match.start()]
+        piece = text[start : match.start()]
         if _ABBREVIATIONS.search(piece.rstrip("\"'\u201d\u2019)]")):
             continue
         _append(spans, text, start, match.start())
@@ -46,7 +46,7 @@ def _merge_fragments(spans: list[Span], text: str) -> list[Span]:
     carry: Span | None = None
     for span in spans:
         if carry is not None:
-            span = Span(text[carry.start:span.end], carry.start, span.end)
+            span = Span(text[carry.start : span.end], carry.start, span.end)
             carry = None
         if len(span.text.split()) < _MIN_WORDS:
             carry = span
@@ -55,7 +55,7 @@ def _merge_fragments(spans: list[Span], text: str) -> list[Span]:
     if carry is not None:
         if merged:
             last = merged.pop()
-            merged.append(Span(text[last.start:carry.end], last.start, carry.end))
+            merged.append(Span(text[last.start : carry.end], last.start, carry.end))
         else:
             merged.append(carry)
     return merged

@@ -65,16 +65,18 @@ def build_index(analyzer, train_records: list[dict], scenarios: list, out_dir: s
         key = statements.setdefault(client, len(statements))
         for span in split_sentences(reply):
             candidates.append({"text": span.text, "statement": key, "source": source})
-    probs = analyzer.classifier.predict_proba([c["text"] for c in candidates],
-                                              [list(statements)[c["statement"]] for c in candidates])
+    probs = analyzer.classifier.predict_proba(
+        [c["text"] for c in candidates], [list(statements)[c["statement"]] for c in candidates]
+    )
     for candidate, p in zip(candidates, probs):
         candidate["scores"] = [round(float(x), 4) for x in p]
     out = Path(out_dir) / INDEX_DIR
     out.mkdir(parents=True, exist_ok=True)
     np.save(out / "statements.npy", embed(list(statements)).astype(np.float16))
     np.save(out / "sentences.npy", embed([c["text"] for c in candidates]).astype(np.float16))
-    write_json(out / "index.json", {"labels": list(LABEL_NAMES), "statements": list(statements),
-                                    "candidates": candidates})
+    write_json(
+        out / "index.json", {"labels": list(LABEL_NAMES), "statements": list(statements), "candidates": candidates}
+    )
     return out
 
 
@@ -139,8 +141,15 @@ class Suggester:
 
     def _suggestion(self, kind: str, label: str, index: int, replaces: str, closeness: np.ndarray) -> Suggestion:
         candidate = self.candidates[index]
-        return Suggestion(kind, label, candidate["text"], replaces, candidate["source"],
-                          self.statements[candidate["statement"]], round(float(closeness[candidate["statement"]]), 3))
+        return Suggestion(
+            kind,
+            label,
+            candidate["text"],
+            replaces,
+            candidate["source"],
+            self.statements[candidate["statement"]],
+            round(float(closeness[candidate["statement"]]), 3),
+        )
 
 
 def _normal(text: str) -> str:

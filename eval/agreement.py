@@ -60,20 +60,31 @@ def agreement() -> dict:
     for name in LABEL_NAMES:
         a = [bool(team[i][name]) for i in ids]
         b = [bool(blind[i][name]) for i in ids]
-        result["labels"][name] = {"kappa": round(cohen_kappa(a, b), 3),
-                                  "raw_agreement": round(sum(x == y for x, y in zip(a, b)) / len(ids), 3),
-                                  "team_positive": sum(a), "blind_positive": sum(b)}
+        result["labels"][name] = {
+            "kappa": round(cohen_kappa(a, b), 3),
+            "raw_agreement": round(sum(x == y for x, y in zip(a, b)) / len(ids), 3),
+            "team_positive": sum(a),
+            "blind_positive": sum(b),
+        }
     adjudicated = load_adjudications()
     for i in ids:
         differs = [n for n in LABEL_NAMES if bool(team[i][n]) != bool(blind[i][n])]
         if differs:
-            disagreements.append({"id": i, "client": team[i]["client"], "reply": team[i]["reply"],
-                                  "labels_differ": differs, "team": {n: team[i][n] for n in LABEL_NAMES},
-                                  "blind": {n: bool(blind[i][n]) for n in LABEL_NAMES}})
+            disagreements.append(
+                {
+                    "id": i,
+                    "client": team[i]["client"],
+                    "reply": team[i]["reply"],
+                    "labels_differ": differs,
+                    "team": {n: team[i][n] for n in LABEL_NAMES},
+                    "blind": {n: bool(blind[i][n]) for n in LABEL_NAMES},
+                }
+            )
     result["items_with_a_disagreement"] = len(disagreements)
     result["adjudicated"] = sum(d["id"] in adjudicated for d in disagreements)
     result["labels_changed_by_adjudication"] = sum(
-        adjudicated[i][n] != bool(team[i][n]) for i in adjudicated if i in team for n in adjudicated[i])
+        adjudicated[i][n] != bool(team[i][n]) for i in adjudicated if i in team for n in adjudicated[i]
+    )
     write_table(AGREEMENT_DIR / "disagreements.jsonl", disagreements)
     write_json(KAPPA_FILE, result)
     return result

@@ -18,24 +18,78 @@ from coach.schema import LABEL_NAMES
 
 LEXICON = {
     "affective": [
-        r"\bfeel(s|ing)?\b", r"\bscar(y|ed|ing)\b", r"\bterrif", r"\bfrighten", r"\bsad\b", r"\bhurt",
-        r"\bpainful\b", r"\boverwhelm", r"\bangry\b", r"\blonely\b", r"\bexhaust", r"\bheartbreak",
-        r"\bdevastat", r"\bsounds (so |really )?(hard|tough|awful|rough)", r"\bafraid\b", r"\banxious\b",
-        r"\bupset\b", r"\bgrie(f|ving)\b", r"\bfrustrat", r"\bashamed\b", r"\bguilt"],
+        r"\bfeel(s|ing)?\b",
+        r"\bscar(y|ed|ing)\b",
+        r"\bterrif",
+        r"\bfrighten",
+        r"\bsad\b",
+        r"\bhurt",
+        r"\bpainful\b",
+        r"\boverwhelm",
+        r"\bangry\b",
+        r"\blonely\b",
+        r"\bexhaust",
+        r"\bheartbreak",
+        r"\bdevastat",
+        r"\bsounds (so |really )?(hard|tough|awful|rough)",
+        r"\bafraid\b",
+        r"\banxious\b",
+        r"\bupset\b",
+        r"\bgrie(f|ving)\b",
+        r"\bfrustrat",
+        r"\bashamed\b",
+        r"\bguilt",
+    ],
     "cognitive": [
-        r"\bsounds like\b", r"\bit seems\b", r"\bso you\b", r"\bwhat (was|is) it like\b", r"\bmany people\b",
-        r"\bmakes sense\b", r"\byou'?re saying\b", r"\bon one hand\b", r"\bhow (has|have|did|do) you\b",
-        r"\bwhat do you\b", r"\bpart of you\b", r"\bas if\b", r"\bwhat goes through\b", r"\bcommon\b",
-        r"\bwonder\b", r"\btell me more\b"],
+        r"\bsounds like\b",
+        r"\bit seems\b",
+        r"\bso you\b",
+        r"\bwhat (was|is) it like\b",
+        r"\bmany people\b",
+        r"\bmakes sense\b",
+        r"\byou'?re saying\b",
+        r"\bon one hand\b",
+        r"\bhow (has|have|did|do) you\b",
+        r"\bwhat do you\b",
+        r"\bpart of you\b",
+        r"\bas if\b",
+        r"\bwhat goes through\b",
+        r"\bcommon\b",
+        r"\bwonder\b",
+        r"\btell me more\b",
+    ],
     "compassionate": [
-        r"\bhere (for|with) you\b", r"\btogether\b", r"\bwould it help\b", r"\bwe (could|can)\b", r"\blet'?s\b",
-        r"\bsupport\b", r"\bplan\b", r"\bwhat would help\b", r"\breach out\b", r"\bi'?m here\b", r"\bnot alone\b",
-        r"\bwould you like\b", r"\bhelp\b", r"\bnext step"],
+        r"\bhere (for|with) you\b",
+        r"\btogether\b",
+        r"\bwould it help\b",
+        r"\bwe (could|can)\b",
+        r"\blet'?s\b",
+        r"\bsupport\b",
+        r"\bplan\b",
+        r"\bwhat would help\b",
+        r"\breach out\b",
+        r"\bi'?m here\b",
+        r"\bnot alone\b",
+        r"\bwould you like\b",
+        r"\bhelp\b",
+        r"\bnext step",
+    ],
     "over_identification": [
-        r"\bme too\b", r"\bi know exactly\b", r"\bsame thing happened to me\b", r"\bwhen i was\b", r"\bmy own\b",
-        r"\bi remember when\b", r"\bmy (personal )?(number|mobile|phone)\b", r"\bmy (house|place|spare room)\b",
-        r"\bi can'?t stop\b", r"\bi went through\b", r"\bhappened to me\b", r"\bi cried\b", r"\bsame as me\b",
-        r"\byou promised\b"],
+        r"\bme too\b",
+        r"\bi know exactly\b",
+        r"\bsame thing happened to me\b",
+        r"\bwhen i was\b",
+        r"\bmy own\b",
+        r"\bi remember when\b",
+        r"\bmy (personal )?(number|mobile|phone)\b",
+        r"\bmy (house|place|spare room)\b",
+        r"\bi can'?t stop\b",
+        r"\bi went through\b",
+        r"\bhappened to me\b",
+        r"\bi cried\b",
+        r"\bsame as me\b",
+        r"\byou promised\b",
+    ],
 }
 
 
@@ -47,8 +101,10 @@ class LexiconBaseline:
         self.patterns = {name: [re.compile(p, re.IGNORECASE) for p in LEXICON[name]] for name in LABEL_NAMES}
 
     def predict_proba(self, replies: list[str], clients=None) -> np.ndarray:
-        hits = np.array([[sum(bool(p.search(reply)) for p in self.patterns[name]) for name in LABEL_NAMES]
-                         for reply in replies], dtype=np.float32).reshape(-1, len(LABEL_NAMES))
+        hits = np.array(
+            [[sum(bool(p.search(reply)) for p in self.patterns[name]) for name in LABEL_NAMES] for reply in replies],
+            dtype=np.float32,
+        ).reshape(-1, len(LABEL_NAMES))
         return hits / (hits + 1.0)
 
 
@@ -64,10 +120,13 @@ class EmbeddingLogReg:
 
         features = self.features(train_records)
         gold = gold_matrix(train_records)
-        self.models = [LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(features, gold[:, j])
-                       for j in range(len(LABEL_NAMES))]
-        val_probs = self.predict_proba([r["reply"] for r in validation_records],
-                                       [r.get("client") for r in validation_records])
+        self.models = [
+            LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(features, gold[:, j])
+            for j in range(len(LABEL_NAMES))
+        ]
+        val_probs = self.predict_proba(
+            [r["reply"] for r in validation_records], [r.get("client") for r in validation_records]
+        )
         self.thresholds = best_thresholds(val_probs, gold_matrix(validation_records))
 
     @staticmethod

@@ -57,16 +57,26 @@ def bench_backend(model_dir: Path, backend: str, records: list[dict], repeats: i
     start = time.perf_counter()
     analyzer.classify(replies, None)
     reply_only_seconds = time.perf_counter() - start
-    return {"classifier_one_reply": percentiles(single), "full_analysis_one_reply": percentiles(full),
-            "batch_replies_per_second": round(rounds * len(records) / batch_seconds, 1),
-            "batch_reply_only_per_second": round(len(records) / reply_only_seconds, 1)}
+    return {
+        "classifier_one_reply": percentiles(single),
+        "full_analysis_one_reply": percentiles(full),
+        "batch_replies_per_second": round(rounds * len(records) / batch_seconds, 1),
+        "batch_reply_only_per_second": round(len(records) / reply_only_seconds, 1),
+    }
 
 
 def run(model_dir: Path, repeats: int) -> dict:
     records = load_split("test")
-    results = {"machine": {"cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-                           "python": platform.python_version()},
-               "replies": len(records), "repeats": repeats, "backends": {}}
+    results = {
+        "machine": {
+            "cpu_count": os.cpu_count(),
+            "processor": platform.processor() or platform.machine(),
+            "python": platform.python_version(),
+        },
+        "replies": len(records),
+        "repeats": repeats,
+        "backends": {},
+    }
     for backend in ("onnx", "torch"):
         if backend == "onnx" and not (model_dir / "onnx" / "model_int8.onnx").exists():
             continue
@@ -75,7 +85,8 @@ def run(model_dir: Path, repeats: int) -> dict:
         o, t = results["backends"]["onnx"], results["backends"]["torch"]
         results["onnx_speedup"] = {
             "classifier_p50": round(t["classifier_one_reply"]["p50_ms"] / o["classifier_one_reply"]["p50_ms"], 2),
-            "batch": round(o["batch_replies_per_second"] / t["batch_replies_per_second"], 2)}
+            "batch": round(o["batch_replies_per_second"] / t["batch_replies_per_second"], 2),
+        }
     write_json(BENCHMARK_FILE, results)
     return results
 

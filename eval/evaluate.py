@@ -35,10 +35,12 @@ def backend_agreement(model_dir: Path, records: list[dict], onnx_probs: np.ndarr
     torch_model = EmpathyClassifier.load(model_dir, backend="torch")
     torch_probs = torch_model.predict_proba([r["reply"] for r in records], [r.get("client") for r in records])
     same = torch_model.decide(torch_probs) == torch_model.decide(onnx_probs)
-    return {"decisions_identical": round(float(same.mean()), 4),
-            "replies_all_identical": round(float(same.all(axis=1).mean()), 4),
-            "max_probability_difference": round(float(np.abs(torch_probs - onnx_probs).max()), 4),
-            "meets_99_percent": bool(same.mean() >= MIN_BACKEND_AGREEMENT)}
+    return {
+        "decisions_identical": round(float(same.mean()), 4),
+        "replies_all_identical": round(float(same.all(axis=1).mean()), 4),
+        "max_probability_difference": round(float(np.abs(torch_probs - onnx_probs).max()), 4),
+        "meets_99_percent": bool(same.mean() >= MIN_BACKEND_AGREEMENT),
+    }
 
 
 def run(model_dir: Path, reports_dir: Path = REPORTS_DIR, with_baselines: bool = True) -> dict:

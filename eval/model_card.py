@@ -26,9 +26,11 @@ def _load(path: Path) -> dict | None:
 
 def card_metrics(metrics: dict) -> dict:
     """The numbers CI re-checks against a fresh evaluation (see tests/test_model_card.py)."""
-    return {"macro_f1": metrics["macro_f1"],
-            **{f"{name}_f1": m["f1"] for name, m in metrics["labels"].items()},
-            **{f"{name}_roc_auc": m["roc_auc"] for name, m in metrics["labels"].items()}}
+    return {
+        "macro_f1": metrics["macro_f1"],
+        **{f"{name}_f1": m["f1"] for name, m in metrics["labels"].items()},
+        **{f"{name}_roc_auc": m["roc_auc"] for name, m in metrics["labels"].items()},
+    }
 
 
 def read_card_metrics(card: Path) -> dict:
@@ -40,29 +42,54 @@ def read_card_metrics(card: Path) -> dict:
 def speed_section(bench: dict | None) -> list[str]:
     if not bench:
         return ["Not measured yet: run `python -m eval.benchmark`."]
-    lines = [f"Measured by `python -m eval.benchmark` on {bench['machine']['cpu_count']} CPU cores "
-             f"({bench['machine']['processor']}), {bench['replies']} test-split replies with their client statements.",
-             "", "| runtime | classifier, one reply (p50 / p95 ms) | full analysis, one reply (p50 / p95 ms) "
-             "| batch, replies/s (with client) | batch, replies/s (reply only) |", "|---|---|---|---|---|"]
+    lines = [
+        f"Measured by `python -m eval.benchmark` on {bench['machine']['cpu_count']} CPU cores "
+        f"({bench['machine']['processor']}), {bench['replies']} test-split replies with their client statements.",
+        "",
+        "| runtime | classifier, one reply (p50 / p95 ms) | full analysis, one reply (p50 / p95 ms) "
+        "| batch, replies/s (with client) | batch, replies/s (reply only) |",
+        "|---|---|---|---|---|",
+    ]
     for name, b in bench["backends"].items():
         c, f = b["classifier_one_reply"], b["full_analysis_one_reply"]
-        lines.append(f"| {name} | {c['p50_ms']} / {c['p95_ms']} | {f['p50_ms']} / {f['p95_ms']} | "
-                     f"{b['batch_replies_per_second']} | {b['batch_reply_only_per_second']} |")
+        lines.append(
+            f"| {name} | {c['p50_ms']} / {c['p95_ms']} | {f['p50_ms']} / {f['p95_ms']} | "
+            f"{b['batch_replies_per_second']} | {b['batch_reply_only_per_second']} |"
+        )
+    if "onnx" in bench["backends"]:
+        o = bench["backends"]["onnx"]
+        checks = [
+            ("classifier p50 <= 10 ms", o["classifier_one_reply"]["p50_ms"] <= 10),
+            ("full analysis p50 <= 50 ms", o["full_analysis_one_reply"]["p50_ms"] <= 50),
+            (">= 500 replies/s in batch (with client statements)", o["batch_replies_per_second"] >= 500),
+        ]
+        lines += [
+            "",
+            "Targets (int8 ONNX): " + "; ".join(f"{name}: {'met' if ok else 'not met'}" for name, ok in checks) + ".",
+        ]
     if "onnx_speedup" in bench:
         s = bench["onnx_speedup"]
-        lines += ["", f"int8 ONNX vs PyTorch in the same run: {s['classifier_p50']}x faster per reply, "
-                      f"{s['batch']}x in batch."]
+        lines += [
+            "",
+            f"int8 ONNX vs PyTorch in the same run: {s['classifier_p50']}x faster per reply, {s['batch']}x in batch.",
+        ]
     return lines
 
 
 def comparison_section(comparison: dict | None) -> list[str]:
     if not comparison:
         return ["Not run yet: `python -m train.compare_bases`."]
-    lines = [comparison.get("summary", ""), "", "| base | parameters | validation macro-F1 | "
-             "classifier p50 ms (PyTorch, one reply) | train seconds |", "|---|---|---|---|---|"]
+    lines = [
+        comparison.get("summary", ""),
+        "",
+        "| base | parameters | validation macro-F1 | classifier p50 ms (PyTorch, one reply) | train seconds |",
+        "|---|---|---|---|---|",
+    ]
     for name, row in comparison["bases"].items():
-        lines.append(f"| {name} | {row['parameters']:,} | {row['validation_macro_f1']:.3f} | {row['p50_ms']} | "
-                     f"{row['train_seconds']} |")
+        lines.append(
+            f"| {name} | {row['parameters']:,} | {row['validation_macro_f1']:.3f} | {row['p50_ms']} | "
+            f"{row['train_seconds']} |"
+        )
     return lines
 
 
@@ -76,47 +103,91 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
     agreement = metrics.get("onnx_int8_vs_torch")
     label_lines = [f"- `{label.name}`: {label.definition}" for label in LABELS]
     parts = [
-        "---", "library_name: transformers", "pipeline_tag: text-classification", "language: en", "license: mit",
-        "base_model: sentence-transformers/all-MiniLM-L6-v2", "tags: [empathy, counselling, multi-label]", "---", "",
-        f"# {model_dir.name}", "",
+        "---",
+        "library_name: transformers",
+        "pipeline_tag: text-classification",
+        "language: en",
+        "license: mit",
+        "base_model: sentence-transformers/all-MiniLM-L6-v2",
+        "tags: [empathy, counselling, multi-label]",
+        "---",
+        "",
+        f"# {model_dir.name}",
+        "",
         "A multi-label classifier that tags a helper's reply to a client (with the client statement as context "
         "when there is one) with three empathy components and an over-identification flag. Labels follow "
         "`data/CODEBOOK.md`, which follows the article \u201cThe Neuroscience of Empathy: Implications for "
-        "Therapy\u201d (Mental Health Academy).", "", *label_lines, "",
+        "Therapy\u201d (Mental Health Academy).",
+        "",
+        *label_lines,
+        "",
         "Four sigmoid outputs (`problem_type: multi_label_classification`); per-label decision thresholds, chosen "
-        "on the validation split, are in `coach_config.json`:", "",
-        "```json", json.dumps({n: m["threshold"] for n, m in metrics["labels"].items()}), "```", "",
-        "## Use", "", "```python", "from transformers import pipeline",
+        "on the validation split, are in `coach_config.json`:",
+        "",
+        "```json",
+        json.dumps({n: m["threshold"] for n, m in metrics["labels"].items()}),
+        "```",
+        "",
+        "## Use",
+        "",
+        "```python",
+        "from transformers import pipeline",
         f'clf = pipeline("text-classification", model="models/{model_dir.name}", top_k=None)',
-        'clf("That sounds terrifying. I\'m here with you.")', "```", "",
+        'clf("That sounds terrifying. I\'m here with you.")',
+        "```",
+        "",
         "The pipeline scores a reply alone. `coach.analysis.Analyzer` adds the client statement as context, the "
         "validation thresholds, sentence-level tags and coaching feedback, and uses the int8 ONNX copy in `onnx/`.",
-        "", "## Training", "",
+        "",
+        "## Training",
+        "",
         f"Fine-tuned from `{config.get('base', '?')}` on the train split of the team-written corpus "
         f"(`data/README.md`), {config.get('epochs', '?')} epochs, learning rate {config.get('learning_rate', '?')}, "
         f"batch {config.get('batch_size', '?')}, client statement dropped for {config.get('context_dropout', '?')} "
         f"of pairs, seed {config.get('seed', '?')}. Wall time: {training.get('train_seconds', '?')} s on "
-        f"{training.get('torch_threads', '?')} CPU threads. Full config: `training_config.json`.", "",
-        f"## Evaluation on the test split ({metrics['n_records']} replies)", "",
+        f"{training.get('torch_threads', '?')} CPU threads. Full config: `training_config.json`.",
+        "",
+        f"## Evaluation on the test split ({metrics['n_records']} replies)",
+        "",
         "Produced by `python -m eval.evaluate` (report, plots and the most confident errors in "
-        f"`eval/reports/{model_dir.name}/`). Baselines are scored by the same code on the same split.", "",
-        metrics_table([metrics, *baselines]), "",
-        METRICS_START, "```json", json.dumps(card_metrics(metrics), indent=1), "```", METRICS_END, "",
+        f"`eval/reports/{model_dir.name}/`). Baselines are scored by the same code on the same split.",
+        "",
+        metrics_table([metrics, *baselines]),
+        "",
+        METRICS_START,
+        "```json",
+        json.dumps(card_metrics(metrics), indent=1),
+        "```",
+        METRICS_END,
+        "",
     ]
     if agreement:
-        parts += [f"int8 ONNX vs PyTorch on the test split: {agreement['decisions_identical']:.2%} of decisions "
-                  f"identical (needs at least 99%), largest probability difference "
-                  f"{agreement['max_probability_difference']}.", ""]
-    parts += ["## Speed", "", *speed_section(_load(reports_dir / "benchmark.json")), "",
-              "## Base encoder comparison", "", *comparison_section(_load(reports_dir / "base_comparison.json")), "",
-              "## Limitations", "",
-              "- Trained on a corpus written by the project team, not on real sessions: real transcripts are "
-              "messier, and accuracy on them will be lower than on this test split. Check on your own labelled "
-              "data with `coach eval --data FILE`.",
-              "- English only. The client statement is truncated to its last "
-              f"{config.get('max_context_tokens', '?')} tokens and the reply to {config.get('max_reply_tokens', '?')}.",
-              "- A training aid, not a clinical assessment: it does not judge risk and must not be used to grade "
-              "clinicians without a human reading the replies.", ""]
+        parts += [
+            f"int8 ONNX vs PyTorch on the test split: {agreement['decisions_identical']:.2%} of decisions "
+            f"identical (needs at least 99%), largest probability difference "
+            f"{agreement['max_probability_difference']}.",
+            "",
+        ]
+    parts += [
+        "## Speed",
+        "",
+        *speed_section(_load(reports_dir / "benchmark.json")),
+        "",
+        "## Base encoder comparison",
+        "",
+        *comparison_section(_load(reports_dir / "base_comparison.json")),
+        "",
+        "## Limitations",
+        "",
+        "- Trained on a corpus written by the project team, not on real sessions: real transcripts are "
+        "messier, and accuracy on them will be lower than on this test split. Check on your own labelled "
+        "data with `coach eval --data FILE`.",
+        "- English only. The client statement is truncated to its last "
+        f"{config.get('max_context_tokens', '?')} tokens and the reply to {config.get('max_reply_tokens', '?')}.",
+        "- A training aid, not a clinical assessment: it does not judge risk and must not be used to grade "
+        "clinicians without a human reading the replies.",
+        "",
+    ]
     return "\n".join(parts)
 
 
@@ -137,38 +208,61 @@ def results_block(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
     lines = [RESULTS_START, ""]
     if metrics:
         baselines = metrics.get("baselines", {})
-        lines += [f"Test split ({metrics['n_records']} replies), `python -m eval.evaluate`:", "",
-                  "| scorer | macro-F1 | " + " | ".join(f"{n} F1" for n in metrics["labels"]) + " |",
-                  "|---|---|" + "---|" * len(metrics["labels"])]
+        lines += [
+            f"Test split ({metrics['n_records']} replies), `python -m eval.evaluate`:",
+            "",
+            "| scorer | macro-F1 | " + " | ".join(f"{n} F1" for n in metrics["labels"]) + " |",
+            "|---|---|" + "---|" * len(metrics["labels"]),
+        ]
         for result in [metrics, *baselines.values()]:
-            lines.append(f"| {result['scorer']} | {result['macro_f1']:.3f} | "
-                         + " | ".join(f"{m['f1']:.3f}" for m in result["labels"].values()) + " |")
+            lines.append(
+                f"| {result['scorer']} | {result['macro_f1']:.3f} | "
+                + " | ".join(f"{m['f1']:.3f}" for m in result["labels"].values())
+                + " |"
+            )
         lines.append("")
     kappa = _load(DATA_DIR / "agreement" / "kappa.json")
     if kappa:
-        lines += ["Label agreement, blind second pass on 10% (`python -m eval.agreement kappa`): Cohen's kappa "
-                  + ", ".join(f"{n} {k['kappa']:.2f}" for n, k in kappa["labels"].items()) + ".", ""]
+        lines += [
+            "Label agreement, blind second pass on 10% (`python -m eval.agreement kappa`): Cohen's kappa "
+            + ", ".join(f"{n} {k['kappa']:.2f}" for n, k in kappa["labels"].items())
+            + ".",
+            "",
+        ]
     training = _load(model_dir / "training_config.json")
     if training:
-        lines += [f"Training time (`python -m train.train`): {training['train_seconds']:.0f} s on "
-                  f"{training['torch_threads']} CPU threads.", ""]
+        lines += [
+            f"Training time (`python -m train.train`): {training['train_seconds']:.0f} s on "
+            f"{training['torch_threads']} CPU threads.",
+            "",
+        ]
     bench = _load(reports_dir / "benchmark.json")
     if bench and "onnx" in bench["backends"]:
         o = bench["backends"]["onnx"]
-        lines += [f"Speed on {bench['machine']['cpu_count']} cores, int8 ONNX (`python -m eval.benchmark`): classifier "
-                  f"p50 {o['classifier_one_reply']['p50_ms']} ms per reply, full analysis p50 "
-                  f"{o['full_analysis_one_reply']['p50_ms']} ms, batch {o['batch_replies_per_second']} replies/s "
-                  f"with client statements ({o['batch_reply_only_per_second']} replies/s reply only).", ""]
+        lines += [
+            f"Speed on {bench['machine']['cpu_count']} cores, int8 ONNX (`python -m eval.benchmark`): classifier "
+            f"p50 {o['classifier_one_reply']['p50_ms']} ms per reply, full analysis p50 "
+            f"{o['full_analysis_one_reply']['p50_ms']} ms, batch {o['batch_replies_per_second']} replies/s "
+            f"with client statements ({o['batch_reply_only_per_second']} replies/s reply only).",
+            "",
+        ]
     load = _load(reports_dir / "load_test.json")
     if load:
-        lines += [f"App load test (`python eval/load_test.py`): {load.get('clients')} clients x "
-                  f"{load.get('analyses_per_client')} analyses, {load.get('errors')} errors, latency p50 "
-                  f"{load.get('p50_ms')} ms, p95 {load.get('p95_ms')} ms.", ""]
+        lines += [
+            f"App load test (`python -m eval.load_test`): {load['clients']} clients x "
+            f"{load['requests_per_client']} analyses, {load['errors']} errors, latency p50 "
+            f"{load['p50_s'] * 1000:.0f} ms, p95 {load['p95_s'] * 1000:.0f} ms (clients and app on the same "
+            f"{load['cpus']} cores); the app answered {load['startup_s']} s after `python app.py` started.",
+            "",
+        ]
     transcripts = _load(reports_dir / "bench_transcripts.json")
     if transcripts:
-        lines += [f"Transcripts (`python -m eval.bench_transcripts`): {transcripts.get('therapist_turns')} "
-                  f"therapist turns in {transcripts.get('total_seconds')} s end to end, "
-                  f"{transcripts.get('therapist_turns_per_second')} therapist turns/s.", ""]
+        lines += [
+            f"Transcripts (`python -m eval.bench_transcripts`): {transcripts.get('therapist_turns')} "
+            f"therapist turns in {transcripts.get('total_seconds')} s end to end, "
+            f"{transcripts.get('therapist_turns_per_second')} therapist turns/s.",
+            "",
+        ]
     return "\n".join([*lines, RESULTS_END])
 
 

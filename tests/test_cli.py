@@ -10,8 +10,11 @@ from coach.schema import LABEL_NAMES, score_column
 @pytest.fixture()
 def replies_csv(tmp_path):
     path = tmp_path / "replies.csv"
-    path.write_text('id,client,reply,extra\n1,"I lost my job","That sounds frightening, losing it so suddenly.",a\n'
-                    '2,,"Why did you get fired?",b\n', encoding="utf-8")
+    path.write_text(
+        'id,client,reply,extra\n1,"I lost my job","That sounds frightening, losing it so suddenly.",a\n'
+        '2,,"Why did you get fired?",b\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -50,8 +53,20 @@ def test_score_without_reply_column_names_the_fix(model_dir, tmp_path, capsys):
 
 
 def test_analyze_prints_labels_and_feedback(model_dir, capsys):
-    assert main(["--model", str(model_dir), "analyze", "That sounds terrifying. I'm here with you.",
-                 "--client", "I had a panic attack on the bus", "--json"]) == 0
+    assert (
+        main(
+            [
+                "--model",
+                str(model_dir),
+                "analyze",
+                "That sounds terrifying. I'm here with you.",
+                "--client",
+                "I had a panic attack on the bus",
+                "--json",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert set(result["labels"]) == set(LABEL_NAMES)
     assert result["feedback"]["summary"]

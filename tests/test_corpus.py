@@ -12,12 +12,39 @@ from coach.paths import DATA_DIR
 from coach.schema import LABEL_NAMES
 
 REQUIRED_KEYS = {"id", "client", "reply", *LABEL_NAMES, "context", "source"}
-CONTEXTS = {"starting_therapy", "social_anxiety", "panic", "trauma_hyperarousal", "grief_partner", "grief_child",
-            "pregnancy_loss", "suicide_bereavement", "depression_hopelessness", "suicidal_thoughts", "self_harm",
-            "addiction_relapse", "eating_body_image", "ocd", "infidelity", "domestic_violence", "parenting",
-            "caregiving", "chronic_pain", "cancer", "job_loss_burnout", "discrimination_racism", "migration",
-            "collectivist_family", "coming_out", "exams_school", "loneliness_old_age", "health_worker_patient_death",
-            "group_therapy", "couples_session", "rupture"}
+CONTEXTS = {
+    "starting_therapy",
+    "social_anxiety",
+    "panic",
+    "trauma_hyperarousal",
+    "grief_partner",
+    "grief_child",
+    "pregnancy_loss",
+    "suicide_bereavement",
+    "depression_hopelessness",
+    "suicidal_thoughts",
+    "self_harm",
+    "addiction_relapse",
+    "eating_body_image",
+    "ocd",
+    "infidelity",
+    "domestic_violence",
+    "parenting",
+    "caregiving",
+    "chronic_pain",
+    "cancer",
+    "job_loss_burnout",
+    "discrimination_racism",
+    "migration",
+    "collectivist_family",
+    "coming_out",
+    "exams_school",
+    "loneliness_old_age",
+    "health_worker_patient_death",
+    "group_therapy",
+    "couples_session",
+    "rupture",
+}
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,9 @@ from coach.data import parse_label, read_records
 from coach.io import InputError
 
 
-@pytest.mark.parametrize("value,expected", [(True, True), ("yes", True), ("0", False), (1, True), ("", None),
-                                            (None, None), ("FALSE", False)])
+@pytest.mark.parametrize(
+    "value,expected", [(True, True), ("yes", True), ("0", False), (1, True), ("", None), (None, None), ("FALSE", False)]
+)
 def test_parse_label(value, expected):
     assert parse_label(value) is expected
 

@@ -17,15 +17,26 @@ def test_calibration_of_perfectly_calibrated_bins_is_zero():
 
 
 def records(labels):
-    return [{"id": str(i), "reply": f"r{i}", "client": "", "affective": a, "cognitive": c,
-             "compassionate": None, "over_identification": None} for i, (a, c) in enumerate(labels)]
+    return [
+        {
+            "id": str(i),
+            "reply": f"r{i}",
+            "client": "",
+            "affective": a,
+            "cognitive": c,
+            "compassionate": None,
+            "over_identification": None,
+        }
+        for i, (a, c) in enumerate(labels)
+    ]
 
 
 def test_unknown_labels_are_skipped_and_metrics_are_exact(tmp_path):
     recs = records([(True, None), (False, True), (True, False), (False, None)])
     probs = np.array([[0.9, 0, 0, 0], [0.8, 0.9, 0, 0], [0.2, 0.1, 0, 0], [0.1, 0.9, 0, 0]], dtype=float)
-    result = evaluate(Scored("m", recs, probs, {n: 0.5 for n in ("affective", "cognitive", "compassionate",
-                                                                 "over_identification")}))
+    result = evaluate(
+        Scored("m", recs, probs, {n: 0.5 for n in ("affective", "cognitive", "compassionate", "over_identification")})
+    )
     aff = result["labels"]["affective"]
     assert (aff["precision"], aff["recall"], aff["f1"], aff["support"]) == (0.5, 0.5, 0.5, 2)
     assert aff["confusion"] == {"tp": 1, "fp": 1, "fn": 1, "tn": 1}

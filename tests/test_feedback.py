@@ -24,8 +24,10 @@ def test_strength_quotes_the_sentence_that_shows_it():
 
 def test_over_identification_names_the_sentence_and_how_to_refocus():
     labels = {**ALL_FALSE, "affective": True, "over_identification": True}
-    sentences = [sentence("That sounds awful.", affective=True),
-                 sentence("I went through the exact same thing and still cry about it.", over_identification=True)]
+    sentences = [
+        sentence("That sounds awful.", affective=True),
+        sentence("I went through the exact same thing and still cry about it.", over_identification=True),
+    ]
     feedback = build_feedback(labels, sentences)
     assert "exact same thing" in feedback.focus[0]
     assert any("supervision" in note for note in feedback.focus)

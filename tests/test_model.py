@@ -9,8 +9,15 @@ from coach.schema import LABEL_NAMES
 
 
 def test_model_directory_is_self_describing(model_dir):
-    for name in ("config.json", "model.safetensors", "tokenizer.json", "coach_config.json",
-                 "training_config.json", "README.md", "onnx/model_int8.onnx"):
+    for name in (
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "coach_config.json",
+        "training_config.json",
+        "README.md",
+        "onnx/model_int8.onnx",
+    ):
         assert (model_dir / name).exists(), name
     assert (model_dir / "model.safetensors").stat().st_size <= 50 * 1024 * 1024
     coach_config = json.loads((model_dir / "coach_config.json").read_text())
@@ -37,14 +44,27 @@ def test_plain_transformers_pipeline_gives_four_sigmoid_scores(model_dir):
 
 
 CLEAR_CASES = [
-    ("My husband died in March and the house is so quiet.", "That silence must be so painful, especially at night.",
-     {"affective"}),
-    ("I don't know whether to move back home for my mum or stay here for my job.",
-     "So you're pulled between being there for your mum and the life you've built here.", {"cognitive"}),
-    ("I keep having panic attacks at work.", "Would it help if we worked out together what you could do the "
-     "next time one starts at your desk?", {"compassionate"}),
-    ("My dad has dementia and didn't recognise me today.", "Oh god, the exact same thing happened with my dad, "
-     "I know exactly how you feel, I still cry about it every single night.", {"over_identification"}),
+    (
+        "My husband died in March and the house is so quiet.",
+        "That silence must be so painful, especially at night.",
+        {"affective"},
+    ),
+    (
+        "I don't know whether to move back home for my mum or stay here for my job.",
+        "So you're pulled between being there for your mum and the life you've built here.",
+        {"cognitive"},
+    ),
+    (
+        "I keep having panic attacks at work.",
+        "Would it help if we worked out together what you could do the next time one starts at your desk?",
+        {"compassionate"},
+    ),
+    (
+        "My dad has dementia and didn't recognise me today.",
+        "Oh god, the exact same thing happened with my dad, "
+        "I know exactly how you feel, I still cry about it every single night.",
+        {"over_identification"},
+    ),
     ("I relapsed last weekend after eight months sober.", "Just don't drink, it's not that hard.", set()),
 ]
 

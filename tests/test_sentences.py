@@ -5,7 +5,7 @@ def test_splits_on_terminal_punctuation_and_keeps_offsets():
     text = "That sounds terrifying. Would it help to slow down? I'm here."
     spans = split_sentences(text)
     assert [s.text for s in spans] == ["That sounds terrifying.", "Would it help to slow down?", "I'm here."]
-    assert all(text[s.start:s.end] == s.text for s in spans)
+    assert all(text[s.start : s.end] == s.text for s in spans)
 
 
 def test_abbreviations_and_short_fragments_do_not_split():
@@ -15,7 +15,9 @@ def test_abbreviations_and_short_fragments_do_not_split():
 
 def test_line_breaks_split_chat_text():
     assert [s.text for s in split_sentences("that sounds so hard\nim here for u")] == [
-        "that sounds so hard", "im here for u"]
+        "that sounds so hard",
+        "im here for u",
+    ]
 
 
 def test_empty_text_has_no_sentences():

@@ -51,14 +51,20 @@ def compare(epochs: int) -> dict:
         from transformers import AutoModelForSequenceClassification
 
         params = sum(p.numel() for p in AutoModelForSequenceClassification.from_pretrained(out).parameters())
-        rows[base] = {"validation_macro_f1": max(h["val_macro_f1_tuned"] for h in training["history"]),
-                      "p50_ms": p50_latency_ms(out), "train_seconds": training["train_seconds"],
-                      "parameters": params, "epochs": epochs}
+        rows[base] = {
+            "validation_macro_f1": max(h["val_macro_f1_tuned"] for h in training["history"]),
+            "p50_ms": p50_latency_ms(out),
+            "train_seconds": training["train_seconds"],
+            "parameters": params,
+            "epochs": epochs,
+        }
     gain = rows["mpnet"]["validation_macro_f1"] - rows["minilm"]["validation_macro_f1"]
     pick = "mpnet" if gain >= MIN_GAIN and rows["mpnet"]["p50_ms"] <= LATENCY_BUDGET_MS else "minilm"
-    summary = (f"mpnet changes validation macro-F1 by {gain:+.3f} at {rows['mpnet']['p50_ms'] / rows['minilm']['p50_ms']:.1f}x "
-               f"the latency; rule: ship mpnet only for a gain of at least {MIN_GAIN} within {LATENCY_BUDGET_MS} ms. "
-               f"Shipped: {pick}.")
+    summary = (
+        f"mpnet changes validation macro-F1 by {gain:+.3f} at {rows['mpnet']['p50_ms'] / rows['minilm']['p50_ms']:.1f}x "
+        f"the latency; rule: ship mpnet only for a gain of at least {MIN_GAIN} within {LATENCY_BUDGET_MS} ms. "
+        f"Shipped: {pick}."
+    )
     result = {"bases": rows, "shipped": pick, "summary": summary}
     write_json(REPORTS_DIR / "base_comparison.json", result)
     return result

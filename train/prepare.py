@@ -80,9 +80,14 @@ def split_of(statement_id: str) -> str:
 def to_record(item: dict) -> dict:
     reply_only = stable_fraction("reply-only:" + item["id"]) < REPLY_ONLY_SHARE
     return {
-        "id": item["id"], "client": "" if reply_only else item["client"], "reply": item["reply"],
+        "id": item["id"],
+        "client": "" if reply_only else item["client"],
+        "reply": item["reply"],
         **{name: item[name] for name in LABEL_NAMES},
-        "context": item["context"], "source": "team", "role": item["role"], "style": item["style"],
+        "context": item["context"],
+        "source": "team",
+        "role": item["role"],
+        "style": item["style"],
         "statement_id": item["statement_id"],
     }
 

@@ -75,8 +75,8 @@ def length_grouped_batches(encoded: list[dict], batch_size: int, rng: random.Ran
     chunk = batch_size * 50
     batches = []
     for start in range(0, len(order), chunk):
-        part = sorted(order[start:start + chunk], key=lambda i: len(encoded[i]["input_ids"]))
-        batches += [part[i:i + batch_size] for i in range(0, len(part), batch_size)]
+        part = sorted(order[start : start + chunk], key=lambda i: len(encoded[i]["input_ids"]))
+        batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
     rng.shuffle(batches)
     return batches
 
@@ -95,7 +95,7 @@ def predict(model, tokenizer, records: list[dict], spec: InputSpec, batch_size: 
     model.eval()
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
-            chunk = order[start:start + batch_size]
+            chunk = order[start : start + batch_size]
             batch = model_inputs(model, pad_batch([encoded[i] for i in chunk], tokenizer.pad_token_id))
             probs[chunk] = torch.sigmoid(model(**batch).logits).numpy()
     return probs
@@ -143,8 +143,12 @@ def train(config: TrainConfig) -> Path:
     base = resolve_base(config.base)
     tokenizer = AutoTokenizer.from_pretrained(base)
     model = AutoModelForSequenceClassification.from_pretrained(
-        base, num_labels=len(LABEL_NAMES), id2label=ID2LABEL, label2id=LABEL2ID,
-        problem_type="multi_label_classification")
+        base,
+        num_labels=len(LABEL_NAMES),
+        id2label=ID2LABEL,
+        label2id=LABEL2ID,
+        problem_type="multi_label_classification",
+    )
     spec = InputSpec(config.max_reply_tokens, config.max_context_tokens)
     steps = config.epochs * math.ceil(len(train_rows) / config.batch_size)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
@@ -170,8 +174,14 @@ def train(config: TrainConfig) -> Path:
             total += loss.item() * len(batch_ids)
         val_probs = predict(model, tokenizer, val_rows, spec)
         score = macro_f1(val_probs, val_gold, best_thresholds(val_probs, val_gold))
-        history.append({"epoch": epoch, "train_loss": round(total / len(train_rows), 4),
-                        "val_macro_f1_tuned": round(score, 4), "seconds": round(time.perf_counter() - started, 1)})
+        history.append(
+            {
+                "epoch": epoch,
+                "train_loss": round(total / len(train_rows), 4),
+                "val_macro_f1_tuned": round(score, 4),
+                "seconds": round(time.perf_counter() - started, 1),
+            }
+        )
         print(json.dumps(history[-1]), flush=True)
         if score > best_score or not config.select_best_epoch:
             best_score = score
@@ -187,8 +197,9 @@ def train(config: TrainConfig) -> Path:
     return out
 
 
-def save_model(model, tokenizer, config: TrainConfig, spec: InputSpec, thresholds: dict,
-               history: list, seconds: float) -> Path:
+def save_model(
+    model, tokenizer, config: TrainConfig, spec: InputSpec, thresholds: dict, history: list, seconds: float
+) -> Path:
     """Write weights (fp16 safetensors), config, tokenizer, thresholds and the training config."""
     out = Path(config.output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -199,16 +210,25 @@ def save_model(model, tokenizer, config: TrainConfig, spec: InputSpec, threshold
     cfg["dtype"] = "float32"
     write_json(out / "config.json", cfg)
     tokenizer.save_pretrained(out)
-    write_json(out / COACH_CONFIG, {
-        "labels": list(LABEL_NAMES), "thresholds": thresholds,
-        "input": {"max_reply_tokens": spec.max_reply_tokens, "max_context_tokens": spec.max_context_tokens},
-        "threshold_source": "validation split, per-label F1-maximising",
-    })
-    write_json(out / "training_config.json", {
-        "config": {**config.to_dict(), "base_path": resolve_base(config.base)},
-        "history": history, "train_seconds": round(seconds, 1),
-        "torch_threads": torch.get_num_threads(), "python": sys.version.split()[0],
-    })
+    write_json(
+        out / COACH_CONFIG,
+        {
+            "labels": list(LABEL_NAMES),
+            "thresholds": thresholds,
+            "input": {"max_reply_tokens": spec.max_reply_tokens, "max_context_tokens": spec.max_context_tokens},
+            "threshold_source": "validation split, per-label F1-maximising",
+        },
+    )
+    write_json(
+        out / "training_config.json",
+        {
+            "config": {**config.to_dict(), "base_path": resolve_base(config.base)},
+            "history": history,
+            "train_seconds": round(seconds, 1),
+            "torch_threads": torch.get_num_threads(),
+            "python": sys.version.split()[0],
+        },
+    )
     return out
 
 
