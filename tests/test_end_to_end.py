@@ -72,3 +72,17 @@ def test_corpus_loads_with_datasets_json_builder():
     dataset = load_corpus_dataset()
     assert set(dataset) == {"train", "validation", "test"}
     assert {"client", "reply", "affective", "over_identification"} <= set(dataset["train"].column_names)
+
+
+def test_corrections_file_can_be_added_to_training(tmp_path):
+    from coach.corrections import record_correction
+    from train.train import extra_rows
+
+    path = tmp_path / "corrections.jsonl"
+    labels = {"affective": True, "cognitive": False, "compassionate": True, "over_identification": False}
+    record_correction("That sounds so lonely. I'm here.", "Nobody visits me.", labels, path=path)
+    partial = tmp_path / "partial.csv"
+    partial.write_text("reply,affective\nthat sounds hard,true\n")
+    rows = extra_rows(f"{path},{partial}")
+    assert [r["reply"] for r in rows] == ["That sounds so lonely. I'm here."]  # partly labelled rows are left out
+    assert rows[0]["compassionate"] is True and rows[0]["client"] == "Nobody visits me."

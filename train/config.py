@@ -39,6 +39,9 @@ class TrainConfig:
     select_best_epoch: bool = True
     # Cap on training rows (0 = all); the smoke setting uses a few dozen.
     max_train_rows: int = 0
+    # Extra labelled CSV/JSONL files (comma-separated) added to the train split, e.g. the
+    # app's corrections/corrections.jsonl; rows missing any label are left out.
+    extra_train: str = ""
     export_onnx: bool = True
     threads: int = 0  # 0 = torch default
     notes: list[str] = field(default_factory=list)

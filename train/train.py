@@ -42,6 +42,14 @@ def resolve_base(base: str) -> str:
     return base
 
 
+def extra_rows(paths: str) -> list[dict]:
+    """Fully labelled records from extra files (trainers' corrections, their own labelled data)."""
+    from coach.data import read_records
+
+    rows = [r for path in filter(None, paths.split(",")) for r in read_records(path.strip())]
+    return [r for r in rows if all(r[name] is not None for name in LABEL_NAMES)]
+
+
 def set_seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -136,7 +144,7 @@ def train(config: TrainConfig) -> Path:
     if config.threads:
         torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
-    train_rows = load_split("train", Path(config.splits_dir))
+    train_rows = load_split("train", Path(config.splits_dir)) + extra_rows(config.extra_train)
     val_rows = load_split("validation", Path(config.splits_dir))
     if config.max_train_rows:
         train_rows = rng.sample(train_rows, min(config.max_train_rows, len(train_rows)))
