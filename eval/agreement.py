@@ -3,7 +3,8 @@
     python -m eval.agreement sample   # writes data/agreement/sample.jsonl (no labels in it)
     python -m eval.agreement kappa    # compares data/agreement/blind_labels.jsonl with the team's labels
 
-The sample is a seeded random 10% of all hand-written items. The second
+The sample is a seeded random 10% of the hand-written items, drawn per writing batch
+(files added later get their own 10%). The second
 annotator sees only the codebook and each item's client statement and reply.
 ``kappa`` writes ``data/agreement/kappa.json`` (read by the dataset card) and
 ``data/agreement/disagreements.jsonl`` (the items to adjudicate; final labels go
@@ -45,10 +46,24 @@ def team_items() -> dict[str, dict]:
 
 
 def draw_sample() -> int:
-    items = list(team_items().values())
-    chosen = random.Random(SEED).sample(items, round(SAMPLE_SHARE * len(items)))
-    rows = [{"id": i["id"], "client": i["client"], "reply": i["reply"]} for i in sorted(chosen, key=lambda i: i["id"])]
-    return write_table(SAMPLE_FILE, rows)
+    """Add a seeded random 10% of every corpus file that has no item in the sample yet.
+
+    Earlier draws are kept, so files written later (a new batch of items) get a
+    blind pass of their own: a random sample stratified by writing batch.
+    """
+    existing = [row for _, row in read_table(SAMPLE_FILE)] if SAMPLE_FILE.exists() else []
+    items = team_items()
+    file_of = {item_id: item["_where"].split(":")[0] for item_id, item in items.items()}
+    covered = {file_of[row["id"]] for row in existing if row["id"] in file_of}
+    by_file: dict[str, list[dict]] = {}
+    for item in items.values():
+        by_file.setdefault(file_of[item["id"]], []).append(item)
+    added = []
+    for name, file_items in sorted(by_file.items()):
+        if name not in covered:
+            added += random.Random(f"{SEED}:{name}").sample(file_items, round(SAMPLE_SHARE * len(file_items)))
+    rows = existing + [{"id": i["id"], "client": i["client"], "reply": i["reply"]} for i in added]
+    return write_table(SAMPLE_FILE, sorted(rows, key=lambda r: r["id"]))
 
 
 def agreement() -> dict:

@@ -13,7 +13,6 @@ paid once per run, whatever the size.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
@@ -23,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from coach.io import write_json
+from coach.io import write_json, write_table
 from coach.paths import DATA_DIR, DEFAULT_MODEL_DIR, REPORTS_DIR
 from coach.transcripts import DEFAULT_BATCH_SIZE, TranscriptOptions, score_transcripts
 
@@ -120,14 +119,9 @@ def _write_txt(path: Path, session: list[tuple]) -> None:
 
 
 def _write_tables(folder: Path, table_rows: dict) -> None:
-    if table_rows["csv"]:
-        with open(folder / "many_sessions.csv", "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=["session_id", "turn", "speaker", "text"])
-            writer.writeheader()
-            writer.writerows(table_rows["csv"])
-    if table_rows["jsonl"]:
-        with open(folder / "many_sessions.jsonl", "w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(row) + "\n" for row in table_rows["jsonl"])
+    for kind, rows in table_rows.items():
+        if rows:
+            write_table(folder / f"many_sessions.{kind}", rows)
 
 
 def run_benchmark(args) -> dict:
