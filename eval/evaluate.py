@@ -25,8 +25,10 @@ from eval.baselines import EmbeddingLogReg, LexiconBaseline
 MIN_BACKEND_AGREEMENT = 0.99
 # Independently written sets (data/challenge/README.md): "challenge" guided one round of corpus
 # additions; "heldout" was written afterwards and used for nothing but this report.
-EXTRA_SETS = {"challenge": DATA_DIR / "challenge" / "challenge.jsonl",
-              "heldout": DATA_DIR / "challenge" / "heldout.jsonl"}
+EXTRA_SETS = {
+    "challenge": DATA_DIR / "challenge" / "challenge.jsonl",
+    "heldout": DATA_DIR / "challenge" / "heldout.jsonl",
+}
 
 
 def score(scorer, name: str, records: list[dict]) -> Scored:
@@ -77,8 +79,13 @@ def run_extra_set(name: str, path: Path, classifier, model_name: str, baselines:
     records = read_records(path)
     main = evaluate(score(classifier, model_name, records))
     others = [evaluate(score(b, b.name, records)) for b in baselines]
-    write_report(reports_dir / f"{model_name}-{name}", main, others,
-                 title=f"{model_name} on the {name} set ({path.name})", extra={"split": name})
+    write_report(
+        reports_dir / f"{model_name}-{name}",
+        main,
+        others,
+        title=f"{model_name} on the {name} set ({path.name})",
+        extra={"split": name},
+    )
     print(metrics_table([main, *others]))
     return main
 

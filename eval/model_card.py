@@ -76,23 +76,34 @@ def speed_section(bench: dict | None) -> list[str]:
     return lines
 
 
-EXTRA_SETS = {"challenge": "independent challenge set (guided one round of corpus additions)",
-              "heldout": "held-out set (written last, used only for this report)"}
+EXTRA_SETS = {
+    "challenge": "independent challenge set (guided one round of corpus additions)",
+    "heldout": "held-out set (written last, used only for this report)",
+}
 
 
 def extra_sets_section(model_name: str, reports_dir: Path = REPORTS_DIR) -> list[str]:
     """Model and baselines on the independently written sets in data/challenge/."""
-    lines = ["Two sets written apart from the corpus (`data/challenge/README.md`), scored by "
-             "`python -m eval.evaluate`:", ""]
+    lines = [
+        "Two sets written apart from the corpus (`data/challenge/README.md`), scored by `python -m eval.evaluate`:",
+        "",
+    ]
     for name, what in EXTRA_SETS.items():
         metrics = _load(reports_dir / f"{model_name}-{name}" / "metrics.json")
         if metrics:
-            lines += [f"**{name}**: {what}, {metrics['n_records']} replies.", "",
-                      metrics_table([metrics, *metrics.get("baselines", {}).values()]), ""]
+            lines += [
+                f"**{name}**: {what}, {metrics['n_records']} replies.",
+                "",
+                metrics_table([metrics, *metrics.get("baselines", {}).values()]),
+                "",
+            ]
     first = _load(reports_dir / "first-model-challenge" / "metrics.json")
     if first:
-        lines += [f"Before the corpus additions, the first shipped model scored macro-F1 {first['macro_f1']:.3f} on "
-                  "the challenge set (`eval/reports/first-model-challenge/`).", ""]
+        lines += [
+            f"Before the corpus additions, the first shipped model scored macro-F1 {first['macro_f1']:.3f} on "
+            "the challenge set (`eval/reports/first-model-challenge/`).",
+            "",
+        ]
     return lines
 
 
@@ -244,9 +255,12 @@ def results_block(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
     for name, what in EXTRA_SETS.items():
         extra = _load(reports_dir / f"{model_dir.name}-{name}" / "metrics.json")
         if extra:
-            lines += [f"On the {what}: macro-F1 {extra['macro_f1']:.3f} ("
-                      + ", ".join(f"{n} {m['f1']:.3f}" for n, m in extra["labels"].items())
-                      + f") over {extra['n_records']} replies.", ""]
+            lines += [
+                f"On the {what}: macro-F1 {extra['macro_f1']:.3f} ("
+                + ", ".join(f"{n} {m['f1']:.3f}" for n, m in extra["labels"].items())
+                + f") over {extra['n_records']} replies.",
+                "",
+            ]
     kappa = _load(DATA_DIR / "agreement" / "kappa.json")
     if kappa:
         lines += [
