@@ -111,7 +111,8 @@ def comparison_section(comparison: dict | None) -> list[str]:
     if not comparison:
         return ["Not run yet: `python -m train.compare_bases`."]
     lines = [
-        comparison.get("summary", ""),
+        "Run once by `python -m train.compare_bases`, before the second corpus batch was added, with the "
+        "same training config for both bases. " + comparison.get("summary", ""),
         "",
         "| base | parameters | validation macro-F1 | classifier p50 ms (PyTorch, one reply) | train seconds |",
         "|---|---|---|---|---|",
@@ -200,6 +201,9 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
             "",
         ]
     parts += [
+        "## Beyond the test split",
+        "",
+        *extra_sets_section(model_dir.name, reports_dir),
         "## Speed",
         "",
         *speed_section(_load(reports_dir / "benchmark.json")),
