@@ -65,18 +65,17 @@ def build_index(analyzer, train_records: list[dict], scenarios: list, out_dir: s
         key = statements.setdefault(client, len(statements))
         for span in split_sentences(reply):
             candidates.append({"text": span.text, "statement": key, "source": source})
+    texts = list(statements)  # index -> statement text (dicts keep insertion order)
     probs = analyzer.classifier.predict_proba(
-        [c["text"] for c in candidates], [list(statements)[c["statement"]] for c in candidates]
+        [c["text"] for c in candidates], [texts[c["statement"]] for c in candidates]
     )
     for candidate, p in zip(candidates, probs):
         candidate["scores"] = [round(float(x), 4) for x in p]
     out = Path(out_dir) / INDEX_DIR
     out.mkdir(parents=True, exist_ok=True)
-    np.save(out / "statements.npy", embed(list(statements)).astype(np.float16))
+    np.save(out / "statements.npy", embed(texts).astype(np.float16))
     np.save(out / "sentences.npy", embed([c["text"] for c in candidates]).astype(np.float16))
-    write_json(
-        out / "index.json", {"labels": list(LABEL_NAMES), "statements": list(statements), "candidates": candidates}
-    )
+    write_json(out / "index.json", {"labels": list(LABEL_NAMES), "statements": texts, "candidates": candidates})
     return out
 
 
