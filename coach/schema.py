@@ -104,3 +104,7 @@ BY_NAME: dict[str, Label] = {label.name: label for label in LABELS}
 def score_column(name: str) -> str:
     """Return the output column holding the probability for label ``name``."""
     return f"{name}_score"
+
+
+# The columns every scored output adds, in order: ``affective, affective_score, cognitive, ...``.
+OUTPUT_COLUMNS: tuple[str, ...] = tuple(c for name in LABEL_NAMES for c in (name, score_column(name)))

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coach.io import InputError, atomic_path, csv_cell, read_table, table_format
-from coach.schema import LABEL_NAMES, score_column
+from coach.schema import OUTPUT_COLUMNS
 
 CHUNK = 512
-OUTPUT_COLUMNS = [c for name in LABEL_NAMES for c in (name, score_column(name))]
 
 
 def check_output(input_path: Path, output_path: Path, force: bool) -> None:
@@ -63,7 +62,7 @@ def score_file(
 
     input_path, output_path = Path(input_path), Path(output_path)
     check_output(input_path, output_path, force)
-    columns = _input_columns(input_path) + OUTPUT_COLUMNS
+    columns = _input_columns(input_path) + list(OUTPUT_COLUMNS)
     rows = tqdm(
         read_table(input_path, required=("reply",)),
         total=count_lines(input_path),

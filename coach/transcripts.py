@@ -44,7 +44,7 @@ from pathlib import Path
 
 from coach.feedback import build_feedback, quote
 from coach.io import InputError, atomic_path, decoded_lines, read_table, write_json, write_table, write_text
-from coach.schema import BY_NAME, COMPONENTS, FLAGS, LABEL_NAMES, score_column
+from coach.schema import BY_NAME, COMPONENTS, FLAGS, LABEL_NAMES, OUTPUT_COLUMNS, score_column
 
 THERAPIST, CLIENT = "therapist", "client"
 DEFAULT_THERAPIST_PREFIXES = ("therapist", "counsellor", "counselor", "t")
@@ -427,14 +427,13 @@ def completed_summary(plan: SessionPlan) -> dict | None:
 
 # --- scoring and summaries ----------------------------------------------------------------
 
-LABEL_COLUMNS = tuple(column for name in LABEL_NAMES for column in (name, score_column(name)))
-_ADDED_COLUMNS = frozenset(("session", "turn", "line", "role", "context", "note", *LABEL_COLUMNS))
+_ADDED_COLUMNS = frozenset(("session", "turn", "line", "role", "context", "note", *OUTPUT_COLUMNS))
 
 
 def output_columns(input_fields: Iterable[str]) -> list[str]:
     """The per-turn output columns: ours, then every input field, then context, labels and the note."""
     kept = [_input_key(key) for key in input_fields if key != "turn"]
-    return ["session", "turn", "line", "role", *kept, "context", *LABEL_COLUMNS, "note"]
+    return ["session", "turn", "line", "role", *kept, "context", *OUTPUT_COLUMNS, "note"]
 
 
 def _input_key(key: str) -> str:
@@ -447,7 +446,7 @@ def output_row(session: str, turn: Turn, result: dict | None) -> dict:
     row = {"session": session, "turn": turn.number, "line": turn.line, "role": turn.role}
     row.update((_input_key(key), value) for key, value in turn.fields.items() if key != "turn")
     row["context"] = turn.context if turn.role == THERAPIST else None
-    for column in LABEL_COLUMNS:
+    for column in OUTPUT_COLUMNS:
         row[column] = result[column] if result else None
     row["note"] = top_note(tuple(result[name] for name in LABEL_NAMES)) if result else None
     return row

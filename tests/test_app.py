@@ -6,7 +6,6 @@ Run with the dev model: ``EMPATHY_COACH_MODEL=/tmp/dev/model pytest tests/test_a
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from coach.schema import LABEL_NAMES
+from eval.load_test import free_port
 from tests.conftest import REPO, tiny_records
 from tests.test_views import write_tiny_report
 
@@ -33,12 +33,6 @@ API_NAMES = {
 SOCIAL_ANXIETY = "article-social-anxiety"
 ARTICLE_LINE = "I can sense how overwhelming this feels for you"
 REPLY = "That sounds really frightening. I felt exactly the same when my dad died, I couldn't sleep for months."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager

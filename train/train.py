@@ -25,7 +25,7 @@ import torch
 
 from coach.data import load_split
 from coach.io import write_json
-from coach.model import COACH_CONFIG, InputSpec, encode_pairs, pad_batch
+from coach.model import COACH_CONFIG, InputSpec, encode_pairs, length_batches, pad_batch
 from coach.paths import base_encoder_path
 from coach.schema import ID2LABEL, LABEL2ID, LABEL_NAMES
 from train.config import TrainConfig, parse_config
@@ -98,12 +98,11 @@ def model_inputs(model, batch: dict[str, np.ndarray]) -> dict[str, torch.Tensor]
 def predict(model, tokenizer, records: list[dict], spec: InputSpec, batch_size: int = 64) -> np.ndarray:
     """Probabilities for records, with their client statements, in record order."""
     encoded = encode_pairs(tokenizer, [r["reply"] for r in records], [r.get("client") for r in records], spec)
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]["input_ids"]))
     probs = np.zeros((len(records), len(LABEL_NAMES)), dtype=np.float32)
     model.eval()
     with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
+        # No token budget: fp32 PyTorch results do not depend on batch-mates, only speed does.
+        for chunk in length_batches([len(e["input_ids"]) for e in encoded], batch_size, max_tokens=10**9):
             batch = model_inputs(model, pad_batch([encoded[i] for i in chunk], tokenizer.pad_token_id))
             probs[chunk] = torch.sigmoid(model(**batch).logits).numpy()
     return probs
