@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +36,7 @@ class InputSpec:
     """
 
     max_reply_tokens: int = 192
-    max_context_tokens: int = 48
+    max_context_tokens: int = 16
 
 
 def encode_pairs(tokenizer, replies: list[str], clients: list[str | None], spec: InputSpec) -> list[dict]:
@@ -108,12 +110,15 @@ class EmpathyClassifier:
     batch_tokens: int = 1024
 
     @classmethod
-    def load(cls, model_dir: str | os.PathLike = DEFAULT_MODEL_DIR, backend: str = "auto") -> EmpathyClassifier:
+    def load(
+        cls, model_dir: str | os.PathLike = DEFAULT_MODEL_DIR, backend: str = "auto", workers: int | None = None
+    ) -> EmpathyClassifier:
         """Load a model directory written by ``train/train.py``.
 
         Args:
             model_dir: the directory (``models/empathy-coach`` by default).
             backend: "onnx", "torch" or "auto" (ONNX when its file and onnxruntime exist).
+            workers: ONNX sessions that share out the batches of one call (default: ``onnx_workers()``).
         """
         from transformers import AutoTokenizer
 
@@ -133,7 +138,10 @@ class EmpathyClassifier:
         backend = os.environ.get("EMPATHY_COACH_BACKEND", backend)
         if backend == "auto":
             backend = "onnx" if (model_dir / ONNX_FILE).exists() and _has_onnxruntime() else "torch"
-        run = _onnx_runner(model_dir / ONNX_FILE) if backend == "onnx" else _torch_runner(model_dir)
+        if backend == "onnx":
+            run = _OnnxRunner(model_dir / ONNX_FILE, workers or onnx_workers())
+        else:
+            run = _torch_runner(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         return cls(model_dir, tokenizer, thresholds, spec, backend, run)
 
@@ -147,10 +155,22 @@ class EmpathyClassifier:
             return np.zeros((0, len(LABEL_NAMES)), dtype=np.float32)
         encoded = encode_pairs(self.tokenizer, replies, clients, self.spec)
         probs = np.zeros((len(encoded), len(LABEL_NAMES)), dtype=np.float32)
-        for chunk in length_batches([len(e["input_ids"]) for e in encoded], self.batch_size, self.batch_tokens):
-            batch = pad_batch([encoded[i] for i in chunk], self.tokenizer.pad_token_id)
-            probs[chunk] = sigmoid(self._run(batch))
+        chunks = length_batches([len(e["input_ids"]) for e in encoded], self.batch_size, self.batch_tokens)
+
+        def run(chunk: list[int]) -> None:
+            probs[chunk] = sigmoid(self._run(pad_batch([encoded[i] for i in chunk], self.tokenizer.pad_token_id)))
+
+        if len(chunks) > 1 and hasattr(self._run, "map"):
+            self._run.map(run, chunks)
+        else:
+            for chunk in chunks:
+                run(chunk)
         return probs
+
+    @property
+    def workers(self) -> int:
+        """Sessions that share out the batches of one call (1 on PyTorch)."""
+        return getattr(self._run, "workers", 1)
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         """Apply the per-label thresholds chosen on the validation split."""
@@ -165,18 +185,62 @@ def _has_onnxruntime() -> bool:
     return True
 
 
-def _onnx_runner(path: Path):
-    import onnxruntime as ort
+def onnx_workers() -> int:
+    """Parallel one-thread sessions for calls of several batches: one per core, at most 8.
 
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    wanted = [i.name for i in session.get_inputs()]
+    ``EMPATHY_COACH_WORKERS`` overrides it; 1 runs every batch on the one session.
+    """
+    return max(1, int(os.environ.get("EMPATHY_COACH_WORKERS", 0)) or min(os.cpu_count() or 1, 8))
 
-    def run(batch: dict[str, np.ndarray]) -> np.ndarray:
-        return session.run(["logits"], {name: batch[name] for name in wanted})[0]
 
-    return run
+class _OnnxRunner:
+    """Int8 ONNX Runtime inference: ``runner(batch)`` returns logits.
+
+    A single batch (one reply and its sentences) runs on one session using every
+    core. Many batches (a file, a transcript) go through ``map``: one-thread
+    sessions, one per worker thread, each taking the next batch. ONNX Runtime
+    releases the GIL while it runs, and a one-thread session wastes no time
+    syncing threads over matrices this small; ``python -m eval.benchmark``
+    measures both ways in one run. Results do not depend on which session ran
+    a batch.
+    """
+
+    def __init__(self, path: Path, workers: int):
+        self.path, self.workers = path, workers
+        self.session = self._session(threads=0)
+        self.inputs = [i.name for i in self.session.get_inputs()]
+        self._pool = None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def _session(self, threads: int):
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads
+        return ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> np.ndarray:
+        # Inside a worker thread, that thread's one-thread session; elsewhere the shared one.
+        session = getattr(self._local, "session", None) or self.session
+        return session.run(["logits"], {name: batch[name] for name in self.inputs})[0]
+
+    def _start_worker(self) -> None:
+        self._local.session = self._session(threads=1)
+
+    def map(self, fn, chunks: list) -> None:
+        """Call ``fn`` on every chunk, spread over the worker threads (``fn`` stores its results)."""
+        if self.workers < 2:
+            for chunk in chunks:
+                fn(chunk)
+            return
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    self.workers, thread_name_prefix="empathy-coach-onnx", initializer=self._start_worker
+                )
+        list(self._pool.map(fn, chunks))
 
 
 def _torch_runner(model_dir: Path):

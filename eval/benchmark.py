@@ -22,6 +22,7 @@ import numpy as np
 from coach.analysis import Analyzer
 from coach.data import load_split
 from coach.io import write_json
+from coach.model import EmpathyClassifier
 from coach.paths import DEFAULT_MODEL_DIR, REPORTS_DIR
 
 BENCHMARK_FILE = REPORTS_DIR / "benchmark.json"
@@ -41,6 +42,15 @@ def time_each(fn, items) -> list[float]:
     return times
 
 
+def batch_rate(predict, replies: list[str], clients: list[str | None] | None, rounds: int = 3) -> float:
+    """Replies per second through one batched call, averaged over ``rounds`` calls."""
+    predict(replies[:256], clients[:256] if clients else None)  # warm-up: worker sessions start here
+    start = time.perf_counter()
+    for _ in range(rounds):
+        predict(replies, clients)
+    return round(rounds * len(replies) / (time.perf_counter() - start), 1)
+
+
 def bench_backend(model_dir: Path, backend: str, records: list[dict], repeats: int) -> dict:
     analyzer = Analyzer.load(model_dir, backend)
     sample = [records[i % len(records)] for i in range(repeats)]
@@ -49,20 +59,18 @@ def bench_backend(model_dir: Path, backend: str, records: list[dict], repeats: i
     single = time_each(lambda r: classify([r["reply"]], [r["client"]]), sample)
     full = time_each(lambda r: analyzer.analyze(r["reply"], r["client"]), sample)
     replies, clients = [r["reply"] for r in records], [r["client"] for r in records]
-    start = time.perf_counter()
-    rounds = 3
-    for _ in range(rounds):
-        analyzer.classify(replies, clients)
-    batch_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    analyzer.classify(replies, None)
-    reply_only_seconds = time.perf_counter() - start
-    return {
+    result = {
         "classifier_one_reply": percentiles(single),
         "full_analysis_one_reply": percentiles(full),
-        "batch_replies_per_second": round(rounds * len(records) / batch_seconds, 1),
-        "batch_reply_only_per_second": round(len(records) / reply_only_seconds, 1),
+        "batch_replies_per_second": batch_rate(analyzer.classify, replies, clients),
+        "batch_reply_only_per_second": batch_rate(analyzer.classify, replies, None, rounds=1),
     }
+    if backend == "onnx":
+        # The same batches on one session using every core, for the ratio to the worker sessions.
+        one = Analyzer(EmpathyClassifier.load(model_dir, backend, workers=1))
+        result["batch_one_session_replies_per_second"] = batch_rate(one.classify, replies, clients)
+        result["workers"] = analyzer.classifier.workers
+    return result
 
 
 def run(model_dir: Path, repeats: int) -> dict:

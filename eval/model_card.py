@@ -3,8 +3,9 @@
 Nothing here is typed by hand: metrics come from ``eval/reports/<model>/metrics.json``
 (``python -m eval.evaluate``), speed from ``eval/reports/benchmark.json``
 (``python -m eval.benchmark``), the base comparison from
-``eval/reports/base_comparison.json`` (``python -m train.compare_bases``), and
-training details from the model directory's ``training_config.json``.
+``eval/reports/base_comparison.json`` (``python -m train.compare_bases``), the
+context and depth options from ``eval/reports/speed_options.json``
+(``python -m eval.speed_options``), and training details from the model directory's ``training_config.json``.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ def speed_section(bench: dict | None) -> list[str]:
             "",
             "Targets (int8 ONNX): " + "; ".join(f"{name}: {'met' if ok else 'not met'}" for name, ok in checks) + ".",
         ]
+    one_session = bench["backends"].get("onnx", {}).get("batch_one_session_replies_per_second")
+    if one_session:
+        o = bench["backends"]["onnx"]
+        lines += [
+            "",
+            f"Batch scoring shares its batches among {o['workers']} one-thread ONNX sessions: "
+            f"{o['batch_replies_per_second']} replies/s, against {one_session} on one session using every core "
+            f"in the same run ({o['batch_replies_per_second'] / one_session:.2f}x).",
+        ]
     if "onnx_speedup" in bench:
         s = bench["onnx_speedup"]
         lines += [
@@ -122,6 +132,45 @@ def comparison_section(comparison: dict | None) -> list[str]:
             f"| {name} | {row['parameters']:,} | {row['validation_macro_f1']:.3f} | {row['p50_ms']} | "
             f"{row['train_seconds']} |"
         )
+    return lines
+
+
+def speed_options_section(report: dict | None) -> list[str]:
+    """Context budgets and encoder depths against accuracy (``python -m eval.speed_options``)."""
+    if not report:
+        return ["Not run yet: `python -m eval.speed_options contexts` and `... depths`."]
+    lines = []
+    if "contexts" in report:
+        ctx = report["contexts"]
+        lines += [
+            f"Client-context budget, `python -m eval.speed_options contexts` (model {ctx['model']}, no retraining, "
+            "one run; batch rate on the test split with client statements):",
+            "",
+            "| context tokens | validation macro-F1 | challenge macro-F1 | batch replies/s |",
+            "|---|---|---|---|",
+        ]
+        for budget, row in ctx["budgets"].items():
+            mark = " (shipped)" if int(budget) == ctx["shipped_budget"] else ""
+            lines.append(
+                f"| {budget}{mark} | {row['validation_macro_f1']:.3f} | {row['challenge_macro_f1']:.3f} | "
+                f"{row['batch_replies_per_second']} |"
+            )
+        lines.append("")
+    if "depths" in report:
+        lines += [
+            "Encoder depth, `python -m eval.speed_options depths` (the base's first N layers, the shipped config "
+            "otherwise, trained and measured in one run):",
+            "",
+            "| layers | validation macro-F1 | challenge macro-F1 | batch replies/s | speed-up | train seconds |",
+            "|---|---|---|---|---|---|",
+        ]
+        for layers, row in report["depths"]["layers"].items():
+            mark = " (shipped)" if row.get("shipped") else ""
+            lines.append(
+                f"| {layers}{mark} | {row['validation_macro_f1']:.3f} | {row['challenge_macro_f1']:.3f} | "
+                f"{row['batch_replies_per_second']} | {row['speedup']}x | {row.get('train_seconds', '')} |"
+            )
+        lines.append("")
     return lines
 
 
@@ -212,6 +261,9 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
         "",
         *comparison_section(_load(reports_dir / "base_comparison.json")),
         "",
+        "## Speed against accuracy",
+        "",
+        *speed_options_section(_load(reports_dir / "speed_options.json")),
         "## Limitations",
         "",
         "- Trained on a corpus written by the project team, not on real sessions: real transcripts are "

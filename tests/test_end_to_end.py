@@ -86,3 +86,40 @@ def test_corrections_file_can_be_added_to_training(tmp_path):
     rows = extra_rows(f"{path},{partial}")
     assert [r["reply"] for r in rows] == ["That sounds so lonely. I'm here."]  # partly labelled rows are left out
     assert rows[0]["compassionate"] is True and rows[0]["client"] == "Nobody visits me."
+
+
+def test_speed_options_depths_trains_shallower_models_beside_the_shipped_one(smoke_model, tmp_path, monkeypatch):
+    import eval.speed_options as options
+
+    monkeypatch.setattr(options, "SPEED_OPTIONS_FILE", tmp_path / "speed_options.json")
+    monkeypatch.setattr(options, "_sets", lambda: {n: tiny_records(n) for n in ("validation", "challenge", "test")})
+    report = options.depths(smoke_model, layers=(1,), epochs=1, runs_dir=tmp_path / "depth")
+    rows = report["depths"]["layers"]
+    assert set(rows) == {"6", "1"} and rows["6"]["shipped"] and rows["6"]["speedup"] == 1.0
+    assert json.loads((tmp_path / "depth" / "1" / "config.json").read_text())["num_hidden_layers"] == 1
+    assert rows["1"]["epochs"] == 1 and rows["1"]["train_seconds"] > 0
+    # The shallow model trained with the shipped model's own config: same rows, same input budget.
+    shipped = json.loads((smoke_model / "coach_config.json").read_text())["input"]
+    assert json.loads((tmp_path / "depth" / "1" / "coach_config.json").read_text())["input"] == shipped
+
+
+def test_speed_options_contexts_keeps_other_sections_and_budget_zero_means_reply_only(
+    smoke_model, tmp_path, monkeypatch
+):
+    import eval.speed_options as options
+    from coach.evaluation import Scored, evaluate
+    from coach.model import EmpathyClassifier
+
+    target = tmp_path / "speed_options.json"
+    target.write_text(json.dumps({"depths": {"model": "kept"}}))
+    monkeypatch.setattr(options, "SPEED_OPTIONS_FILE", target)
+    sets = {n: tiny_records(n) for n in ("validation", "challenge", "test")}
+    monkeypatch.setattr(options, "_sets", lambda: sets)
+    report = options.contexts(smoke_model, budgets=(16, 0))
+    assert report["depths"] == {"model": "kept"} and json.loads(target.read_text()) == report
+    assert list(report["contexts"]["budgets"]) == ["16", "0"]
+    classifier = EmpathyClassifier.load(smoke_model)
+    records = sets["validation"]
+    reply_only = classifier.predict_proba([r["reply"] for r in records])
+    expected = evaluate(Scored("v", records, reply_only, classifier.thresholds))["macro_f1"]
+    assert report["contexts"]["budgets"]["0"]["validation_macro_f1"] == expected

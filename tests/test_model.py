@@ -43,6 +43,39 @@ def test_plain_transformers_pipeline_gives_four_sigmoid_scores(model_dir):
         assert by_label[name] == pytest.approx(float(p), abs=1e-3)  # sigmoid, not softmax
 
 
+def test_batches_shared_among_worker_sessions_score_as_one_session_does(model_dir):
+    import threading
+
+    import numpy as np
+
+    from coach.data import load_split
+
+    records = load_split("test")[:400]
+    replies, clients = [r["reply"] for r in records], [r["client"] for r in records]
+    one = EmpathyClassifier.load(model_dir, "onnx", workers=1)
+    two = EmpathyClassifier.load(model_dir, "onnx", workers=2)
+    assert (one.workers, two.workers) == (1, 2)
+    shared = two.predict_proba(replies, clients)
+    workers = [t for t in threading.enumerate() if t.name.startswith("empathy-coach-onnx")]
+    assert len(workers) == 2  # 400 replies make several batches, so both sessions took some
+    np.testing.assert_allclose(shared, one.predict_proba(replies, clients), atol=1e-5)
+    # One batch (a reply and its sentences) stays on the shared session, as with one worker.
+    np.testing.assert_allclose(two.predict_proba(replies[:3], clients[:3]), one.predict_proba(replies[:3], clients[:3]))
+
+
+def test_served_context_budget_comes_from_the_model_directory(model_dir):
+    served = json.loads((model_dir / "coach_config.json").read_text())["input"]["max_context_tokens"]
+    classifier = EmpathyClassifier.load(model_dir)
+    assert classifier.spec.max_context_tokens == served
+    long_client = "I keep going over it. " * 40 + "And now my manager wants a meeting on Friday."
+    encoded = classifier.tokenizer(long_client, add_special_tokens=False)["input_ids"]
+    from coach.model import encode_pairs
+
+    [pair] = encode_pairs(classifier.tokenizer, ["That sounds stressful."], [long_client], classifier.spec)
+    assert sum(pair["token_type_ids"]) == served + 1  # the client's last tokens and a [SEP]
+    assert pair["input_ids"][-served - 1 : -1] == encoded[-served:]
+
+
 CLEAR_CASES = [
     (
         "My husband died in March and the house is so quiet.",

@@ -26,7 +26,11 @@ def export_onnx(model_dir: str | Path) -> Path:
     from transformers import AutoModelForSequenceClassification
 
     model_dir = Path(model_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(model_dir, dtype=torch.float32).eval()
+    # Eager attention traces to plain MatMul/Softmax, which ran 10-15% faster in int8 here than the
+    # graph traced from SDPA; ORT's own attention fusion was slower still once quantised.
+    model = AutoModelForSequenceClassification.from_pretrained(
+        model_dir, dtype=torch.float32, attn_implementation="eager"
+    ).eval()
     # The traced batch only fixes the graph; both axes stay dynamic.
     dummy = tuple(torch.ones((2, 8), dtype=torch.long) for _ in INPUTS)
     target = model_dir / ONNX_FILE

@@ -149,8 +149,11 @@ def train(config: TrainConfig) -> Path:
         train_rows = rng.sample(train_rows, min(config.max_train_rows, len(train_rows)))
     base = resolve_base(config.base)
     tokenizer = AutoTokenizer.from_pretrained(base)
+    # Truncating keeps the lower layers, whose weights load as they are; the upper ones are left out.
+    depth = {"num_hidden_layers": config.num_layers} if config.num_layers else {}
     model = AutoModelForSequenceClassification.from_pretrained(
         base,
+        **depth,
         num_labels=len(LABEL_NAMES),
         id2label=ID2LABEL,
         label2id=LABEL2ID,
@@ -222,7 +225,7 @@ def save_model(
         {
             "labels": list(LABEL_NAMES),
             "thresholds": thresholds,
-            "input": {"max_reply_tokens": spec.max_reply_tokens, "max_context_tokens": spec.max_context_tokens},
+            "input": {"max_reply_tokens": spec.max_reply_tokens, "max_context_tokens": config.serve_context_tokens},
             "threshold_source": "validation split, per-label F1-maximising",
         },
     )
