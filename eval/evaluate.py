@@ -49,6 +49,21 @@ def backend_agreement(model_dir: Path, records: list[dict], onnx_probs: np.ndarr
     }
 
 
+def single_vs_batch(classifier: EmpathyClassifier, records: list[dict], batch_probs: np.ndarray) -> dict:
+    """How far a reply's scores move between being scored alone (as in the app) and in a file's batches.
+
+    Dynamic int8 quantisation scales activations per batch, so batch-mates move
+    scores; on fp32 PyTorch the two agree to rounding.
+    """
+    alone = np.concatenate([classifier.predict_proba([r["reply"]], [r.get("client")]) for r in records])
+    same = classifier.decide(alone) == classifier.decide(batch_probs)
+    return {
+        "decisions_identical": round(float(same.mean()), 4),
+        "replies_all_identical": round(float(same.all(axis=1).mean()), 4),
+        "max_probability_difference": round(float(np.abs(alone - batch_probs).max()), 4),
+    }
+
+
 def run(model_dir: Path, reports_dir: Path = REPORTS_DIR, with_baselines: bool = True) -> dict:
     test = load_split("test")
     classifier = EmpathyClassifier.load(model_dir)
@@ -58,6 +73,7 @@ def run(model_dir: Path, reports_dir: Path = REPORTS_DIR, with_baselines: bool =
     extra = {"backend": classifier.backend, "split": "test"}
     if (model_dir / ONNX_FILE).exists() and classifier.backend == "onnx":
         extra["onnx_int8_vs_torch"] = backend_agreement(model_dir, test, scored.probs)
+        extra["single_vs_batch"] = single_vs_batch(classifier, test, scored.probs)
     baselines = []
     if with_baselines:
         baselines = [LexiconBaseline(), EmbeddingLogReg(load_split("train"), load_split("validation"))]

@@ -135,7 +135,7 @@ def comparison_section(comparison: dict | None) -> list[str]:
     return lines
 
 
-def speed_options_section(report: dict | None) -> list[str]:
+def speed_options_section(report: dict | None, shipped_epochs: int | str = "?") -> list[str]:
     """Context budgets and encoder depths against accuracy (``python -m eval.speed_options``)."""
     if not report:
         return ["Not run yet: `python -m eval.speed_options contexts` and `... depths`."]
@@ -161,15 +161,29 @@ def speed_options_section(report: dict | None) -> list[str]:
             "Encoder depth, `python -m eval.speed_options depths` (the base's first N layers, the shipped config "
             "otherwise, trained and measured in one run):",
             "",
-            "| layers | validation macro-F1 | challenge macro-F1 | batch replies/s | speed-up | train seconds |",
-            "|---|---|---|---|---|---|",
+            "| layers | epochs | validation macro-F1 | challenge macro-F1 | batch replies/s | speed-up | train seconds |",
+            "|---|---|---|---|---|---|---|",
         ]
-        for layers, row in report["depths"]["layers"].items():
+        rows = report["depths"]["layers"]
+        for layers, row in rows.items():
             mark = " (shipped)" if row.get("shipped") else ""
             lines.append(
-                f"| {layers}{mark} | {row['validation_macro_f1']:.3f} | {row['challenge_macro_f1']:.3f} | "
-                f"{row['batch_replies_per_second']} | {row['speedup']}x | {row.get('train_seconds', '')} |"
+                f"| {layers}{mark} | {row.get('epochs', shipped_epochs)} | {row['validation_macro_f1']:.3f} | "
+                f"{row['challenge_macro_f1']:.3f} | {row['batch_replies_per_second']} | {row['speedup']}x | "
+                f"{row.get('train_seconds', '')} |"
             )
+        shallow = [row for row in rows.values() if not row.get("shipped")]
+        if shallow:
+            lines += [
+                "",
+                "The shallower encoders buy "
+                + " and ".join(f"{row['speedup']}x" for row in shallow)
+                + " the batch rate for validation changes of "
+                + " and ".join(f"{row['validation_change']:+.3f}" for row in shallow)
+                + " and challenge changes of "
+                + " and ".join(f"{row['challenge_change']:+.3f}" for row in shallow)
+                + " macro-F1.",
+            ]
         lines.append("")
     return lines
 
@@ -180,6 +194,7 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
         raise FileNotFoundError(f"{reports_dir / model_dir.name}/metrics.json: run `python -m eval.evaluate` first")
     training = _load(model_dir / "training_config.json") or {}
     config = training.get("config", {})
+    served = (_load(model_dir / "coach_config.json") or {}).get("input", {})
     baselines = list(metrics.get("baselines", {}).values())
     agreement = metrics.get("onnx_int8_vs_torch")
     label_lines = [f"- `{label.name}`: {label.definition}" for label in LABELS]
@@ -224,8 +239,10 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
         "",
         f"Fine-tuned from `{config.get('base', '?')}` on the train split of the team-written corpus "
         f"(`data/README.md`), {config.get('epochs', '?')} epochs, learning rate {config.get('learning_rate', '?')}, "
-        f"batch {config.get('batch_size', '?')}, client statement dropped for {config.get('context_dropout', '?')} "
-        f"of pairs, seed {config.get('seed', '?')}. Wall time: {training.get('train_seconds', '?')} s on "
+        f"batch {config.get('batch_size', '?')}, the client statement's last {config.get('max_context_tokens', '?')} "
+        f"tokens as context, dropped for {config.get('context_dropout', '?')} of pairs, seed "
+        f"{config.get('seed', '?')}. Served with the last {served.get('max_context_tokens', '?')} tokens of the client "
+        f"statement (see Speed against accuracy). Wall time: {training.get('train_seconds', '?')} s on "
         f"{training.get('torch_threads', '?')} CPU threads. Full config: `training_config.json`.",
         "",
         f"## Evaluation on the test split ({metrics['n_records']} replies)",
@@ -249,6 +266,15 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
             f"{agreement['max_probability_difference']}.",
             "",
         ]
+    alone = metrics.get("single_vs_batch")
+    if alone:
+        parts += [
+            "Dynamic int8 quantisation scales activations per batch, so a reply's scores depend a little on the "
+            f"replies batched with it: scored alone (as in the app) and in the test split's batches, "
+            f"{alone['decisions_identical']:.2%} of decisions are identical, largest probability difference "
+            f"{alone['max_probability_difference']}.",
+            "",
+        ]
     parts += [
         "## Beyond the test split",
         "",
@@ -263,14 +289,14 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
         "",
         "## Speed against accuracy",
         "",
-        *speed_options_section(_load(reports_dir / "speed_options.json")),
+        *speed_options_section(_load(reports_dir / "speed_options.json"), config.get("epochs", "?")),
         "## Limitations",
         "",
         "- Trained on a corpus written by the project team, not on real sessions: real transcripts are "
         "messier, and accuracy on them will be lower than on this test split. Check on your own labelled "
         "data with `coach eval --data FILE`.",
         "- English only. The client statement is truncated to its last "
-        f"{config.get('max_context_tokens', '?')} tokens and the reply to {config.get('max_reply_tokens', '?')}.",
+        f"{served.get('max_context_tokens', '?')} tokens and the reply to {served.get('max_reply_tokens', '?')}.",
         "- A training aid, not a clinical assessment: it does not judge risk and must not be used to grade "
         "clinicians without a human reading the replies.",
         "",

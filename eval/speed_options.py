@@ -86,7 +86,8 @@ def depths(
     base_config = {k: v for k, v in shipped_config.items() if k in fields}
     sets = _sets()
     shipped_layers = json.loads((model_dir / "config.json").read_text())["num_hidden_layers"]
-    rows = {str(shipped_layers): {**score_option(EmpathyClassifier.load(model_dir), sets), "shipped": True}}
+    shipped = {"epochs": shipped_config["epochs"], "shipped": True}
+    rows = {str(shipped_layers): {**score_option(EmpathyClassifier.load(model_dir), sets), **shipped}}
     for n in layers:
         out = Path(runs_dir) / str(n)
         train(TrainConfig(**base_config, num_layers=n, epochs=epochs, output_dir=str(out)))

@@ -123,3 +123,17 @@ def test_speed_options_contexts_keeps_other_sections_and_budget_zero_means_reply
     reply_only = classifier.predict_proba([r["reply"] for r in records])
     expected = evaluate(Scored("v", records, reply_only, classifier.thresholds))["macro_f1"]
     assert report["contexts"]["budgets"]["0"]["validation_macro_f1"] == expected
+
+
+def test_single_vs_batch_consistency_is_measured_per_backend(smoke_model):
+    from coach.model import EmpathyClassifier
+    from eval.evaluate import single_vs_batch
+
+    records = tiny_records()
+    for backend in ("torch", "onnx"):
+        classifier = EmpathyClassifier.load(smoke_model, backend)
+        batch = classifier.predict_proba([r["reply"] for r in records], [r["client"] for r in records])
+        result = single_vs_batch(classifier, records, batch)
+        assert 0 <= result["decisions_identical"] <= 1 and result["max_probability_difference"] >= 0
+        if backend == "torch":  # fp32 does not depend on batch-mates
+            assert result["max_probability_difference"] < 1e-4 and result["decisions_identical"] == 1.0
