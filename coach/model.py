@@ -160,7 +160,7 @@ class EmpathyClassifier:
         def run(chunk: list[int]) -> None:
             probs[chunk] = sigmoid(self._run(pad_batch([encoded[i] for i in chunk], self.tokenizer.pad_token_id)))
 
-        if len(chunks) > 1 and hasattr(self._run, "map"):
+        if len(chunks) > 1 and self.workers > 1:
             self._run.map(run, chunks)
         else:
             for chunk in chunks:
@@ -190,7 +190,12 @@ def onnx_workers() -> int:
 
     ``EMPATHY_COACH_WORKERS`` overrides it; 1 runs every batch on the one session.
     """
-    return max(1, int(os.environ.get("EMPATHY_COACH_WORKERS", 0)) or min(os.cpu_count() or 1, 8))
+    value = os.environ.get("EMPATHY_COACH_WORKERS", "").strip()
+    if not value:
+        return min(os.cpu_count() or 1, 8)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"EMPATHY_COACH_WORKERS={value!r}: expected a whole number of at least 1. Fix: set it to 1-8.")
+    return int(value)
 
 
 class _OnnxRunner:
@@ -231,10 +236,6 @@ class _OnnxRunner:
 
     def map(self, fn, chunks: list) -> None:
         """Call ``fn`` on every chunk, spread over the worker threads (``fn`` stores its results)."""
-        if self.workers < 2:
-            for chunk in chunks:
-                fn(chunk)
-            return
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(

@@ -50,7 +50,7 @@ def backend_agreement(model_dir: Path, records: list[dict], onnx_probs: np.ndarr
 
 
 def single_vs_batch(classifier: EmpathyClassifier, records: list[dict], batch_probs: np.ndarray) -> dict:
-    """How far a reply's scores move between being scored alone (as in the app) and in a file's batches.
+    """How far a reply's scores move between being scored one reply per call and in a file's batches.
 
     Dynamic int8 quantisation scales activations per batch, so batch-mates move
     scores; on fp32 PyTorch the two agree to rounding.

@@ -269,8 +269,8 @@ def render_card(model_dir: Path, reports_dir: Path = REPORTS_DIR) -> str:
     alone = metrics.get("single_vs_batch")
     if alone:
         parts += [
-            "Dynamic int8 quantisation scales activations per batch, so a reply's scores depend a little on the "
-            f"replies batched with it: scored alone (as in the app) and in the test split's batches, "
+            "Dynamic int8 quantisation scales activations per batch, so a reply's scores depend on the replies "
+            f"batched with it: scored one reply per call and in the test split's batches, "
             f"{alone['decisions_identical']:.2%} of decisions are identical, largest probability difference "
             f"{alone['max_probability_difference']}.",
             "",

@@ -110,3 +110,15 @@ def test_clear_cases(analyzer, client, reply, expected):
     assert ("over_identification" in tagged) == ("over_identification" in expected)
     if not expected:
         assert not tagged
+
+
+def test_worker_count_comes_from_the_environment_with_a_clear_error(monkeypatch):
+    from coach.model import onnx_workers
+
+    monkeypatch.setenv("EMPATHY_COACH_WORKERS", "3")
+    assert onnx_workers() == 3
+    monkeypatch.setenv("EMPATHY_COACH_WORKERS", "two")
+    with pytest.raises(ValueError, match="EMPATHY_COACH_WORKERS='two'.*Fix"):
+        onnx_workers()
+    monkeypatch.delenv("EMPATHY_COACH_WORKERS")
+    assert 1 <= onnx_workers() <= 8
